@@ -1,0 +1,234 @@
+//! The gain curve: 25 band gains in dB → one linear gain per FFT bin.
+//!
+//! [`fill_gain_curve`] is the one function that turns band gains into the curve; the engine
+//! applies its output to every frame and the editor draws it.
+
+use super::bands::{band_centre_hz, bin_freq_hz, fill_band_map, NUM_BANDS};
+
+/// How band gains become a curve over frequency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CurveMode {
+    /// dB interpolated linearly between band centres on a log-frequency axis.
+    #[default]
+    Smooth,
+    /// The origin's step curve: every bin takes its band's gain (`gains[band_of_bin]`).
+    Bands,
+}
+
+/// `log2(10) / 20`: multiplies dB to give a base-2 exponent.
+const DB_TO_LOG2: f32 = 0.166_096_4;
+/// Exponents are clamped to this magnitude so `2^x` stays a normal f32.
+const MAX_LOG2_GAIN: f32 = 126.0;
+/// Offset that makes the exponent positive so float → int truncation rounds to nearest.
+const ROUNDING_BIAS: f32 = 127.5;
+/// IEEE-754 single precision exponent bias.
+const F32_EXPONENT_BIAS: i32 = 127;
+/// Bits of the f32 mantissa.
+const F32_MANTISSA_BITS: u32 = 23;
+/// Taylor coefficients of `2^f = e^(f ln 2)`: `(ln 2)^n / n!` for n = 1..=7.
+const EXP2_COEFFS: [f32; 7] = [
+    0.693_147_2,
+    0.240_226_5,
+    0.055_504_11,
+    0.009_618_129,
+    0.001_333_355_8,
+    0.000_154_035_3,
+    0.000_015_252_73,
+];
+
+/// Converts a gain in dB to a linear gain, vectorizable and within 1e-6 relative of
+/// `10^(db/20)`; exactly 1.0 at 0 dB.
+#[inline(always)]
+pub fn db_to_gain(gain_db: f32) -> f32 {
+    let log2_gain = (gain_db * DB_TO_LOG2).clamp(-MAX_LOG2_GAIN, MAX_LOG2_GAIN);
+    // Round to the nearest integer: the argument is positive, so `as` truncation is floor.
+    let whole = (log2_gain + ROUNDING_BIAS) as i32 - F32_EXPONENT_BIAS;
+    let frac = log2_gain - whole as f32; // in [-0.5, 0.5]
+    let mut poly = EXP2_COEFFS[6];
+    for &coeff in EXP2_COEFFS[..6].iter().rev() {
+        poly = poly * frac + coeff;
+    }
+    let mantissa = poly * frac + 1.0;
+    let scale = f32::from_bits(((whole + F32_EXPONENT_BIAS) as u32) << F32_MANTISSA_BITS);
+    mantissa * scale
+}
+
+/// Where a frequency sits between band centres on a log-frequency axis: the lower band and
+/// the weight of the upper one (`gain = g[lower] + weight * (g[lower + 1] - g[lower])`).
+/// Below the first centre the first band's gain holds; above the last, the last band's.
+pub fn smooth_position(freq_hz: f32) -> (usize, f32) {
+    let first = band_centre_hz(0);
+    let last = band_centre_hz(NUM_BANDS - 1);
+    if !(freq_hz > first) {
+        return (0, 0.0);
+    }
+    if freq_hz >= last {
+        return (NUM_BANDS - 2, 1.0);
+    }
+    let upper = (1..NUM_BANDS)
+        .find(|&band| freq_hz < band_centre_hz(band))
+        .unwrap_or(NUM_BANDS - 1);
+    let lower = upper - 1;
+    let (lo_hz, hi_hz) = (band_centre_hz(lower), band_centre_hz(upper));
+    let weight = (freq_hz / lo_hz).ln() / (hi_hz / lo_hz).ln();
+    (lower, weight.clamp(0.0, 1.0))
+}
+
+/// Gain in dB the curve applies at `freq_hz` (for drawing at any frequency).
+pub fn gain_db_at(mode: CurveMode, gains_db: &[f32; NUM_BANDS], freq_hz: f32) -> f32 {
+    match mode {
+        CurveMode::Bands => gains_db[super::bands::band_of_freq(freq_hz)],
+        CurveMode::Smooth => {
+            let (lower, weight) = smooth_position(freq_hz);
+            gains_db[lower] + weight * (gains_db[lower + 1] - gains_db[lower])
+        }
+    }
+}
+
+/// Per-bin lookup tables for one FFT size at one sample rate, built once in `activate`.
+#[derive(Clone, Debug)]
+pub struct BinLayout {
+    /// FFT size the tables were built for.
+    pub fft_size: usize,
+    /// Band of every bin (`fft_size / 2 + 1` entries), for Bands mode.
+    pub band_of_bin: Vec<u8>,
+    /// Lower band of every bin's Smooth interpolation.
+    pub smooth_lower_band: Vec<u8>,
+    /// Weight of the upper band in every bin's Smooth interpolation.
+    pub smooth_weight: Vec<f32>,
+}
+
+impl BinLayout {
+    /// Builds the tables for an FFT of `fft_size` points at `sample_rate_hz`.
+    pub fn new(fft_size: usize, sample_rate_hz: f32) -> Self {
+        let num_bins = fft_size / 2 + 1;
+        let mut band_of_bin = vec![0u8; num_bins];
+        fill_band_map(&mut band_of_bin, fft_size, sample_rate_hz);
+        let (smooth_lower_band, smooth_weight) = (0..num_bins)
+            .map(|bin| {
+                let (lower, weight) = smooth_position(bin_freq_hz(bin, fft_size, sample_rate_hz));
+                (lower as u8, weight)
+            })
+            .unzip();
+        Self {
+            fft_size,
+            band_of_bin,
+            smooth_lower_band,
+            smooth_weight,
+        }
+    }
+
+    /// Number of bins, `fft_size / 2 + 1`.
+    pub fn num_bins(&self) -> usize {
+        self.band_of_bin.len()
+    }
+}
+
+/// Fills `curve` (one linear gain per bin of `layout`) from the band gains.
+///
+/// `offset_db` is added to every band (the output gain) and `scale` multiplies every bin
+/// (the engine folds its overlap-add normalisation in here; the editor passes 1.0).
+/// Allocation-free; `curve` must hold at least `layout.num_bins()` values.
+pub fn fill_gain_curve(
+    mode: CurveMode,
+    layout: &BinLayout,
+    gains_db: &[f32; NUM_BANDS],
+    offset_db: f32,
+    scale: f32,
+    curve: &mut [f32],
+) {
+    let curve = &mut curve[..layout.num_bins()];
+    match mode {
+        CurveMode::Bands => {
+            let band_gain: [f32; NUM_BANDS] =
+                std::array::from_fn(|band| db_to_gain(gains_db[band] + offset_db) * scale);
+            for (out, &band) in curve.iter_mut().zip(&layout.band_of_bin) {
+                *out = band_gain[band as usize];
+            }
+        }
+        CurveMode::Smooth => {
+            // Band gains padded by one so `lower + 1` needs no bounds check beyond the table.
+            let mut padded_db = [0.0f32; NUM_BANDS + 1];
+            for (padded, gain) in padded_db.iter_mut().zip(gains_db) {
+                *padded = gain + offset_db;
+            }
+            let rows = curve
+                .iter_mut()
+                .zip(&layout.smooth_lower_band)
+                .zip(&layout.smooth_weight);
+            for ((out, &lower), &weight) in rows {
+                let lo_db = padded_db[lower as usize];
+                let hi_db = padded_db[lower as usize + 1];
+                *out = db_to_gain(lo_db + weight * (hi_db - lo_db)) * scale;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_to_gain_matches_the_definition() {
+        assert_eq!(db_to_gain(0.0), 1.0);
+        let mut db = -60.0f32;
+        while db <= 60.0 {
+            let exact = 10f64.powf(db as f64 / 20.0);
+            let rel = (db_to_gain(db) as f64 - exact).abs() / exact;
+            assert!(rel < 1e-6, "{db} dB: relative error {rel}");
+            db += 0.01;
+        }
+        assert!(db_to_gain(-5000.0) > 0.0 && db_to_gain(-5000.0) < 1e-30);
+        assert!(db_to_gain(5000.0).is_finite());
+    }
+
+    #[test]
+    fn smooth_curve_passes_through_every_band_centre() {
+        let gains: [f32; NUM_BANDS] = std::array::from_fn(|b| (b as f32 * 1.7) % 24.0 - 12.0);
+        for band in 0..NUM_BANDS {
+            let at = gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(band));
+            assert!((at - gains[band]).abs() < 1e-4, "band {band}: {at}");
+        }
+    }
+
+    #[test]
+    fn smooth_curve_is_halfway_at_the_log_midpoint() {
+        let mut gains = [0.0; NUM_BANDS];
+        gains[9] = 12.0;
+        let mid = (band_centre_hz(8) * band_centre_hz(9)).sqrt();
+        assert!((gain_db_at(CurveMode::Smooth, &gains, mid) - 6.0).abs() < 1e-3);
+        // Beyond the neighbouring centres the boost is gone.
+        assert_eq!(gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(7)), 0.0);
+        assert_eq!(gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(11)), 0.0);
+    }
+
+    #[test]
+    fn bands_curve_is_the_step_curve_of_the_band_map() {
+        let gains: [f32; NUM_BANDS] = std::array::from_fn(|b| b as f32 - 12.0);
+        let layout = BinLayout::new(4096, 48_000.0);
+        let mut curve = vec![0.0; layout.num_bins()];
+        fill_gain_curve(CurveMode::Bands, &layout, &gains, 0.0, 1.0, &mut curve);
+        for (bin, &value) in curve.iter().enumerate() {
+            let band = layout.band_of_bin[bin] as usize;
+            let expected = 10f32.powf(gains[band] / 20.0);
+            assert!((value - expected).abs() <= expected * 1e-6, "bin {bin}");
+        }
+    }
+
+    #[test]
+    fn fill_matches_gain_db_at_every_bin_with_offset_and_scale() {
+        let gains: [f32; NUM_BANDS] = std::array::from_fn(|b| ((b * 7) % 25) as f32 - 12.0);
+        for mode in [CurveMode::Smooth, CurveMode::Bands] {
+            let layout = BinLayout::new(2048, 44_100.0);
+            let mut curve = vec![0.0; layout.num_bins()];
+            fill_gain_curve(mode, &layout, &gains, -3.0, 0.5, &mut curve);
+            for (bin, &value) in curve.iter().enumerate() {
+                let freq = bin_freq_hz(bin, 2048, 44_100.0);
+                let expected_db = gain_db_at(mode, &gains, freq) - 3.0;
+                let expected = 0.5 * 10f32.powf(expected_db / 20.0);
+                assert!((value - expected).abs() <= expected * 1e-5, "{mode:?} bin {bin}");
+            }
+        }
+    }
+}

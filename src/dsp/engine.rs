@@ -1,0 +1,370 @@
+//! The real-time engine: STFT per channel, one shared gain curve, smoothed gains, bypass.
+
+use super::bands::NUM_BANDS;
+use super::curve::{fill_gain_curve, BinLayout, CurveMode};
+use super::denormal::DenormalGuard;
+use super::settings::{
+    clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
+};
+use super::stft::{wola_scale, SpectralFilter, StftChannel, HOP_DIVISOR};
+
+/// Lowest sample rate the engine accepts.
+pub const MIN_SAMPLE_RATE_HZ: f32 = 1_000.0;
+/// Highest sample rate the engine accepts.
+pub const MAX_SAMPLE_RATE_HZ: f32 = 768_000.0;
+/// Band and output gains glide to a new value over about this long (at least one hop).
+pub const GAIN_RAMP_SECONDS: f32 = 0.02;
+/// Input samples are limited to ± this (+120 dBFS) so no sum in the FFT can overflow.
+pub const MAX_INPUT_ABS: f32 = 1.0e6;
+
+/// Why an engine could not be built.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineError {
+    /// The sample rate is not finite or outside [`MIN_SAMPLE_RATE_HZ`]…[`MAX_SAMPLE_RATE_HZ`].
+    UnsupportedSampleRate(f32),
+    /// At least one channel is needed.
+    NoChannels,
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::UnsupportedSampleRate(rate) => write!(
+                f,
+                "unsupported sample rate {rate} Hz (supported: {MIN_SAMPLE_RATE_HZ} to {MAX_SAMPLE_RATE_HZ} Hz)"
+            ),
+            EngineError::NoChannels => write!(f, "the engine needs at least one channel"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// A value that moves linearly to its target in a fixed number of steps (one per hop).
+#[derive(Clone, Copy, Debug, Default)]
+struct LinearRamp {
+    /// Value now.
+    current: f32,
+    /// Value the ramp ends at.
+    target: f32,
+    /// Change per step.
+    step: f32,
+    /// Steps left until `current == target`.
+    remaining: u32,
+}
+
+impl LinearRamp {
+    /// Starts a ramp to `target` over `steps` steps (at least one); no-op if already heading there.
+    fn set_target(&mut self, target: f32, steps: u32) {
+        if target != self.target {
+            self.target = target;
+            self.remaining = steps.max(1);
+            self.step = (target - self.current) / self.remaining as f32;
+        }
+    }
+
+    /// Takes one step; returns whether the value moved.
+    fn advance(&mut self) -> bool {
+        if self.remaining == 0 {
+            return false;
+        }
+        self.remaining -= 1;
+        self.current = if self.remaining == 0 {
+            self.target
+        } else {
+            self.current + self.step
+        };
+        true
+    }
+
+    /// Jumps to the target.
+    fn snap(&mut self) {
+        self.current = self.target;
+        self.remaining = 0;
+    }
+}
+
+/// The spectral equalizer for a fixed sample rate and channel count.
+///
+/// Everything is allocated in [`Engine::new`] for every FFT size at that rate;
+/// [`Engine::apply`] and [`Engine::process`] never allocate, lock or panic.
+pub struct Engine {
+    /// Sample rate the engine was built for.
+    sample_rate_hz: f32,
+    /// FFT plans for every [`FftSize`] (indexed by [`FftSize::index`]) and shared scratch.
+    filter: SpectralFilter,
+    /// Per-bin tables for every [`FftSize`], same indexing.
+    layouts: Vec<BinLayout>,
+    /// One STFT state per channel.
+    channels: Vec<StftChannel>,
+    /// Selected FFT size.
+    fft_size: FftSize,
+    /// Samples already exchanged in the current hop.
+    position_in_hop: usize,
+    /// Linear gain per bin, including the output gain and the WOLA scale.
+    curve: Vec<f32>,
+    /// The curve must be rebuilt before the next frame.
+    curve_stale: bool,
+    /// Selected curve mode.
+    curve_mode: CurveMode,
+    /// Smoothed band gains in dB.
+    band_ramps: [LinearRamp; NUM_BANDS],
+    /// Smoothed output gain in dB.
+    output_ramp: LinearRamp,
+    /// Whether bypass is engaged.
+    bypass: bool,
+    /// Crossfade position: 0 = processed signal, 1 = delayed input.
+    bypass_mix: f32,
+}
+
+impl Engine {
+    /// Builds an engine for `num_channels` channels at `sample_rate_hz`, with default settings.
+    pub fn new(sample_rate_hz: f32, num_channels: usize) -> Result<Self, EngineError> {
+        if !(MIN_SAMPLE_RATE_HZ..=MAX_SAMPLE_RATE_HZ).contains(&sample_rate_hz) {
+            return Err(EngineError::UnsupportedSampleRate(sample_rate_hz));
+        }
+        if num_channels == 0 {
+            return Err(EngineError::NoChannels);
+        }
+        let sizes: Vec<usize> = FftSize::ALL
+            .iter()
+            .map(|s| s.size_at_rate(sample_rate_hz))
+            .collect();
+        let max_size = sizes.iter().copied().max().unwrap_or(0);
+        Ok(Self {
+            sample_rate_hz,
+            filter: SpectralFilter::new(&sizes),
+            layouts: sizes
+                .iter()
+                .map(|&n| BinLayout::new(n, sample_rate_hz))
+                .collect(),
+            channels: (0..num_channels)
+                .map(|_| StftChannel::new(max_size))
+                .collect(),
+            fft_size: FftSize::default(),
+            position_in_hop: 0,
+            curve: vec![0.0; max_size / 2 + 1],
+            curve_stale: true,
+            curve_mode: CurveMode::default(),
+            band_ramps: [LinearRamp::default(); NUM_BANDS],
+            output_ramp: LinearRamp::default(),
+            bypass: false,
+            bypass_mix: 0.0,
+        })
+    }
+
+    /// Sample rate the engine runs at.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz
+    }
+
+    /// Number of channels the engine processes.
+    pub fn num_channels(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// Current FFT size N in points (after sample-rate scaling).
+    pub fn fft_len(&self) -> usize {
+        self.filter.fft_size(self.fft_size.index())
+    }
+
+    /// Samples between frames, N / 4.
+    pub fn hop_len(&self) -> usize {
+        self.fft_len() / HOP_DIVISOR
+    }
+
+    /// Latency in samples: the output is the input delayed by exactly N samples.
+    pub fn latency_samples(&self) -> u32 {
+        self.fft_len() as u32
+    }
+
+    /// Per-bin tables of the current FFT size.
+    pub fn layout(&self) -> &BinLayout {
+        &self.layouts[self.fft_size.index()]
+    }
+
+    /// The curve applied to the latest frame: linear gain per bin, with the output gain and
+    /// the overlap-add scale ([`wola_scale`]) folded in.
+    pub fn curve(&self) -> &[f32] {
+        &self.curve[..self.layout().num_bins()]
+    }
+
+    /// Sets new targets. Gains glide there over [`GAIN_RAMP_SECONDS`] (one step per hop);
+    /// mode changes take effect at the next frame; a new FFT size resets the engine.
+    /// Returns `true` when the FFT size, and so the latency, changed.
+    pub fn apply(&mut self, settings: &EqSettings) -> bool {
+        let steps = self.ramp_steps();
+        for (ramp, &gain_db) in self.band_ramps.iter_mut().zip(&settings.band_gains_db) {
+            ramp.set_target(clamp_gain_db(gain_db, BAND_GAIN_LIMIT_DB), steps);
+        }
+        let output_db = clamp_gain_db(settings.output_gain_db, OUTPUT_GAIN_LIMIT_DB);
+        self.output_ramp.set_target(output_db, steps);
+        if settings.curve_mode != self.curve_mode {
+            self.curve_mode = settings.curve_mode;
+            self.curve_stale = true;
+        }
+        self.bypass = settings.bypass;
+        if settings.fft_size != self.fft_size {
+            self.fft_size = settings.fft_size;
+            self.reset();
+            return true;
+        }
+        false
+    }
+
+    /// Forgets all audio history and jumps every smoothed value to its target.
+    pub fn reset(&mut self) {
+        for channel in &mut self.channels {
+            channel.clear();
+        }
+        self.position_in_hop = 0;
+        for ramp in &mut self.band_ramps {
+            ramp.snap();
+        }
+        self.output_ramp.snap();
+        self.bypass_mix = if self.bypass { 1.0 } else { 0.0 };
+        self.curve_stale = true;
+    }
+
+    /// Processes `channels` in place. Any block length works and gives the same output;
+    /// channels beyond [`Engine::num_channels`] are silenced, and only the length of the
+    /// shortest channel is processed.
+    pub fn process(&mut self, channels: &mut [&mut [f32]]) {
+        let _flush_denormals = DenormalGuard::new();
+        let active = channels.len().min(self.channels.len());
+        let (active_io, extra_io) = channels.split_at_mut(active);
+        for extra in extra_io.iter_mut() {
+            extra.fill(0.0);
+        }
+        let len = active_io.iter().map(|c| c.len()).min().unwrap_or(0);
+        let fft_len = self.fft_len();
+        let hop_len = self.hop_len();
+        let mix_step = 1.0 / hop_len as f32;
+        let mut start = 0;
+        while start < len {
+            let run = (hop_len - self.position_in_hop).min(len - start);
+            let mix = BypassMix {
+                start: self.bypass_mix,
+                target: if self.bypass { 1.0 } else { 0.0 },
+                step: mix_step,
+            };
+            let mut mix_end = mix.start;
+            for (io, state) in active_io.iter_mut().zip(&mut self.channels) {
+                let io = &mut io[start..start + run];
+                mix_end = exchange(io, state, fft_len, self.position_in_hop, mix);
+            }
+            self.bypass_mix = mix_end;
+            self.position_in_hop += run;
+            start += run;
+            if self.position_in_hop == hop_len {
+                self.position_in_hop = 0;
+                self.end_of_hop();
+            }
+        }
+    }
+
+    /// Steps of one hop that make up [`GAIN_RAMP_SECONDS`].
+    fn ramp_steps(&self) -> u32 {
+        (GAIN_RAMP_SECONDS * self.sample_rate_hz / self.hop_len() as f32).ceil() as u32
+    }
+
+    /// Advances the gain ramps, rebuilds the curve if anything moved and filters one frame
+    /// of every channel.
+    fn end_of_hop(&mut self) {
+        let mut moved = self.output_ramp.advance();
+        for ramp in &mut self.band_ramps {
+            moved |= ramp.advance();
+        }
+        if moved || self.curve_stale {
+            self.rebuild_curve();
+        }
+        let plan = self.fft_size.index();
+        for channel in &mut self.channels {
+            self.filter.filter_frame(plan, channel, &self.curve);
+        }
+    }
+
+    /// Fills the curve from the smoothed gains.
+    fn rebuild_curve(&mut self) {
+        let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
+        let layout = &self.layouts[self.fft_size.index()];
+        let scale = wola_scale(layout.fft_size);
+        let offset_db = self.output_ramp.current;
+        fill_gain_curve(
+            self.curve_mode,
+            layout,
+            &gains_db,
+            offset_db,
+            scale,
+            &mut self.curve,
+        );
+        self.curve_stale = false;
+    }
+}
+
+/// The bypass crossfade over one run: from `start` towards `target` by `step` per sample.
+#[derive(Clone, Copy)]
+struct BypassMix {
+    /// Mix at the first sample of the run (0 = processed, 1 = dry).
+    start: f32,
+    /// Mix the crossfade heads to.
+    target: f32,
+    /// Change per sample.
+    step: f32,
+}
+
+/// Makes an input sample safe for the FFT: non-finite and subnormal values become 0, and the
+/// magnitude is limited to [`MAX_INPUT_ABS`].
+#[inline(always)]
+fn sanitize(sample: f32) -> f32 {
+    let magnitude = sample.abs();
+    if !(magnitude >= f32::MIN_POSITIVE) || magnitude == f32::INFINITY {
+        0.0
+    } else {
+        sample.clamp(-MAX_INPUT_ABS, MAX_INPUT_ABS)
+    }
+}
+
+/// Replaces a subnormal output sample by 0.
+#[inline(always)]
+fn flush_subnormal(sample: f32) -> f32 {
+    if sample.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        sample
+    }
+}
+
+/// Exchanges one run of samples (within one hop) with a channel's STFT state: stores the
+/// input, writes the finished output (crossfaded with the delayed input while bypass moves).
+/// Returns the bypass mix after the run.
+fn exchange(
+    io: &mut [f32],
+    state: &mut StftChannel,
+    fft_len: usize,
+    position: usize,
+    mix: BypassMix,
+) -> f32 {
+    let run = io.len();
+    let (history, incoming) = state.input.split_at_mut(fft_len);
+    let incoming = &mut incoming[position..position + run];
+    let delayed = &history[position..position + run];
+    let processed = &state.output[position..position + run];
+    if mix.start == mix.target {
+        let use_dry = mix.target >= 1.0;
+        for (((sample, new), &dry), &wet) in io.iter_mut().zip(incoming).zip(delayed).zip(processed)
+        {
+            *new = sanitize(*sample);
+            *sample = if use_dry { dry } else { flush_subnormal(wet) };
+        }
+        return mix.start;
+    }
+    let direction = if mix.target > mix.start { 1.0 } else { -1.0 };
+    let mut amount = mix.start;
+    for (((sample, new), &dry), &wet) in io.iter_mut().zip(incoming).zip(delayed).zip(processed) {
+        amount = (amount + direction * mix.step).clamp(0.0, 1.0);
+        *new = sanitize(*sample);
+        *sample = flush_subnormal(wet + (dry - wet) * amount);
+    }
+    amount
+}

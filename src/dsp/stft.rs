@@ -1,0 +1,217 @@
+//! Short-time Fourier transform with weighted overlap-add (WOLA).
+//!
+//! Periodic Hann analysis and synthesis windows, hop N/4. Hann² at 75 % overlap sums to
+//! [`WOLA_WINDOW_SUM`], so with realfft's unnormalised inverse the one output scale is
+//! [`wola_scale`] = 2 / (3N); the engine folds it into the gain curve.
+
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+use realfft::num_complex::Complex32;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+
+/// The hop is the FFT size divided by this (75 % overlap).
+pub const HOP_DIVISOR: usize = 4;
+/// Sum over overlapping frames of analysis × synthesis window (Hann² at hop N/4).
+pub const WOLA_WINDOW_SUM: f32 = 1.5;
+
+/// Scale that turns analysis → unnormalised FFT → inverse → synthesis → overlap-add into the
+/// identity for an FFT of `fft_size` points.
+pub fn wola_scale(fft_size: usize) -> f32 {
+    1.0 / (WOLA_WINDOW_SUM * fft_size as f32)
+}
+
+/// Fills `window` with a periodic Hann window of `window.len()` points.
+pub fn fill_periodic_hann(window: &mut [f32]) {
+    let len = window.len() as f64;
+    for (i, w) in window.iter_mut().enumerate() {
+        *w = (0.5 - 0.5 * (2.0 * PI * i as f64 / len).cos()) as f32;
+    }
+}
+
+/// Forward and inverse plans and the window for one FFT size.
+struct FftPlan {
+    /// FFT size N.
+    fft_size: usize,
+    /// Real → complex transform of N points.
+    forward: Arc<dyn RealToComplex<f32>>,
+    /// Complex → real transform of N points (unnormalised).
+    inverse: Arc<dyn ComplexToReal<f32>>,
+    /// Periodic Hann window of N points, used for analysis and synthesis.
+    window: Vec<f32>,
+}
+
+/// The FFT plans for a set of sizes plus the scratch buffers shared by all channels.
+/// Everything is allocated in [`SpectralFilter::new`]; filtering a frame allocates nothing.
+pub struct SpectralFilter {
+    /// One plan per supported size, in the order given to `new`.
+    plans: Vec<FftPlan>,
+    /// Windowed time-domain frame (largest size).
+    time: Vec<f32>,
+    /// Spectrum of the frame (largest size / 2 + 1 bins).
+    spectrum: Vec<Complex32>,
+    /// realfft scratch, long enough for every plan.
+    scratch: Vec<Complex32>,
+}
+
+impl SpectralFilter {
+    /// Plans forward and inverse FFTs and windows for every size in `fft_sizes`.
+    pub fn new(fft_sizes: &[usize]) -> Self {
+        let mut planner = RealFftPlanner::<f32>::new();
+        let plans: Vec<FftPlan> = fft_sizes
+            .iter()
+            .map(|&fft_size| {
+                let mut window = vec![0.0; fft_size];
+                fill_periodic_hann(&mut window);
+                FftPlan {
+                    fft_size,
+                    forward: planner.plan_fft_forward(fft_size),
+                    inverse: planner.plan_fft_inverse(fft_size),
+                    window,
+                }
+            })
+            .collect();
+        let max_size = fft_sizes.iter().copied().max().unwrap_or(0);
+        let scratch_len = plans
+            .iter()
+            .map(|p| p.forward.get_scratch_len().max(p.inverse.get_scratch_len()))
+            .max()
+            .unwrap_or(0);
+        Self {
+            plans,
+            time: vec![0.0; max_size],
+            spectrum: vec![Complex32::default(); max_size / 2 + 1],
+            scratch: vec![Complex32::default(); scratch_len],
+        }
+    }
+
+    /// FFT size of plan `plan_index`.
+    pub fn fft_size(&self, plan_index: usize) -> usize {
+        self.plans[plan_index].fft_size
+    }
+
+    /// Filters one frame of `channel` with plan `plan_index`: window the last N input samples,
+    /// FFT, multiply bin by bin with `curve`, inverse FFT, window again and overlap-add into the
+    /// channel's output; then advance the channel's history by one hop.
+    pub fn filter_frame(&mut self, plan_index: usize, channel: &mut StftChannel, curve: &[f32]) {
+        let plan = &self.plans[plan_index];
+        let fft_size = plan.fft_size;
+        let hop = fft_size / HOP_DIVISOR;
+        let num_bins = fft_size / 2 + 1;
+        let time = &mut self.time[..fft_size];
+        let spectrum = &mut self.spectrum[..num_bins];
+        let scratch = &mut self.scratch[..];
+
+        let history = &channel.input[hop..fft_size + hop];
+        for ((t, &x), &w) in time.iter_mut().zip(history).zip(&plan.window) {
+            *t = x * w;
+        }
+        let transformed = plan
+            .forward
+            .process_with_scratch(time, spectrum, scratch)
+            .is_ok();
+        for (bin, &gain) in spectrum.iter_mut().zip(&curve[..num_bins]) {
+            *bin *= gain;
+        }
+        // A real signal's DC and Nyquist bins are real; realfft's inverse requires it.
+        spectrum[0].im = 0.0;
+        spectrum[num_bins - 1].im = 0.0;
+        let restored = transformed
+            && plan
+                .inverse
+                .process_with_scratch(spectrum, time, scratch)
+                .is_ok();
+        if !restored {
+            // Lengths are fixed at construction, so this cannot happen; stay silent if it does.
+            time.fill(0.0);
+        }
+
+        overlap_add(&mut channel.output[..fft_size], time, &plan.window, hop);
+        channel.input.copy_within(hop..fft_size + hop, 0);
+    }
+}
+
+/// Shifts `output` left by `hop` (those samples have been played) and adds the windowed frame.
+fn overlap_add(output: &mut [f32], frame: &[f32], window: &[f32], hop: usize) {
+    let keep = output.len() - hop;
+    for i in 0..keep {
+        output[i] = output[i + hop] + frame[i] * window[i];
+    }
+    for ((out, &x), &w) in output[keep..]
+        .iter_mut()
+        .zip(&frame[keep..])
+        .zip(&window[keep..])
+    {
+        *out = x * w;
+    }
+}
+
+/// The per-channel STFT state: input history and overlap-add accumulator.
+///
+/// For the current FFT size N and hop H, `input[..N + H]` holds the last N + H input samples
+/// (oldest first, the newest H written at `N + position`), and `output[..H]` the finished
+/// output samples of the current hop. Output is the input delayed by exactly N samples.
+pub struct StftChannel {
+    /// Input history, sized for the largest FFT: N + hop samples.
+    pub input: Vec<f32>,
+    /// Overlap-add accumulator, sized for the largest FFT: N samples.
+    pub output: Vec<f32>,
+}
+
+impl StftChannel {
+    /// Allocates a channel for FFT sizes up to `max_fft_size`.
+    pub fn new(max_fft_size: usize) -> Self {
+        Self {
+            input: vec![0.0; max_fft_size + max_fft_size / HOP_DIVISOR],
+            output: vec![0.0; max_fft_size],
+        }
+    }
+
+    /// Forgets all history (silence in, silence out).
+    pub fn clear(&mut self) {
+        self.input.fill(0.0);
+        self.output.fill(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periodic_hann_squared_sums_to_one_and_a_half_at_quarter_hop() {
+        for fft_size in [16, 1024, 4096] {
+            let mut window = vec![0.0; fft_size];
+            fill_periodic_hann(&mut window);
+            assert_eq!(window[0], 0.0);
+            assert!((window[fft_size / 2] - 1.0).abs() < 1e-7);
+            let hop = fft_size / HOP_DIVISOR;
+            for offset in 0..hop {
+                let sum: f32 = (0..HOP_DIVISOR)
+                    .map(|k| window[offset + k * hop].powi(2))
+                    .sum();
+                assert!((sum - WOLA_WINDOW_SUM).abs() < 1e-5, "offset {offset}: {sum}");
+            }
+        }
+    }
+
+    #[test]
+    fn flat_curve_reconstructs_the_input_delayed_by_n() {
+        let fft_size = 64;
+        let hop = fft_size / HOP_DIVISOR;
+        let mut filter = SpectralFilter::new(&[fft_size]);
+        let mut channel = StftChannel::new(fft_size);
+        let curve = vec![wola_scale(fft_size); fft_size / 2 + 1];
+        let input: Vec<f32> = (0..20 * hop).map(|i| ((i * 37) % 11) as f32 - 5.0).collect();
+        let mut output = Vec::new();
+        for block in input.chunks(hop) {
+            channel.input[fft_size..fft_size + hop].copy_from_slice(block);
+            output.extend_from_slice(&channel.output[..hop]);
+            filter.filter_frame(0, &mut channel, &curve);
+        }
+        for (i, &y) in output.iter().enumerate() {
+            let expected = if i >= fft_size { input[i - fft_size] } else { 0.0 };
+            assert!((y - expected).abs() < 1e-5, "sample {i}: {y} vs {expected}");
+        }
+    }
+}
