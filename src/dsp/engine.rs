@@ -115,6 +115,12 @@ pub struct Engine {
     bypass: bool,
     /// Crossfade position: 0 = processed signal, 1 = delayed input.
     bypass_mix: f32,
+    /// Whether frames add their input power to `analyzer_power` (only while an editor shows it).
+    analyzer_enabled: bool,
+    /// Sum over frames and channels of the input power |X[k]|² per bin (max size).
+    analyzer_power: Vec<f32>,
+    /// Frames × channels summed into `analyzer_power` since the last clear.
+    analyzer_frames: u32,
 }
 
 impl Engine {
@@ -150,6 +156,9 @@ impl Engine {
             output_ramp: LinearRamp::default(),
             bypass: false,
             bypass_mix: 0.0,
+            analyzer_enabled: false,
+            analyzer_power: vec![0.0; max_size / 2 + 1],
+            analyzer_frames: 0,
         })
     }
 
@@ -224,6 +233,7 @@ impl Engine {
         self.output_ramp.snap();
         self.bypass_mix = if self.bypass { 1.0 } else { 0.0 };
         self.curve_stale = true;
+        self.clear_analyzer();
     }
 
     /// Processes `channels` in place. Any block length works and gives the same output;
@@ -263,6 +273,30 @@ impl Engine {
         }
     }
 
+    /// Starts or stops collecting input spectra for the analyzer (off by default).
+    pub fn set_analyzer_enabled(&mut self, enabled: bool) {
+        if enabled != self.analyzer_enabled {
+            self.analyzer_enabled = enabled;
+            self.clear_analyzer();
+        }
+    }
+
+    /// The input power per bin summed since the last [`Engine::clear_analyzer`], and how many
+    /// channel frames it sums (divide by it for the average). The output power of bin k is
+    /// the input power times `(curve()[k] / stft::wola_scale(fft_len()))²`.
+    pub fn analyzer_power(&self) -> (&[f32], u32) {
+        (
+            &self.analyzer_power[..self.layout().num_bins()],
+            self.analyzer_frames,
+        )
+    }
+
+    /// Zeroes the analyzer sums.
+    pub fn clear_analyzer(&mut self) {
+        self.analyzer_power.fill(0.0);
+        self.analyzer_frames = 0;
+    }
+
     /// Steps of one hop that make up [`GAIN_RAMP_SECONDS`].
     fn ramp_steps(&self) -> u32 {
         (GAIN_RAMP_SECONDS * self.sample_rate_hz / self.hop_len() as f32).ceil() as u32
@@ -280,7 +314,13 @@ impl Engine {
         }
         let plan = self.fft_size.index();
         for channel in &mut self.channels {
-            self.filter.filter_frame(plan, channel, &self.curve);
+            let power = self
+                .analyzer_enabled
+                .then_some(&mut self.analyzer_power[..]);
+            self.filter.filter_frame(plan, channel, &self.curve, power);
+        }
+        if self.analyzer_enabled {
+            self.analyzer_frames += self.channels.len() as u32;
         }
     }
 

@@ -93,7 +93,16 @@ impl SpectralFilter {
     /// Filters one frame of `channel` with plan `plan_index`: window the last N input samples,
     /// FFT, multiply bin by bin with `curve`, inverse FFT, window again and overlap-add into the
     /// channel's output; then advance the channel's history by one hop.
-    pub fn filter_frame(&mut self, plan_index: usize, channel: &mut StftChannel, curve: &[f32]) {
+    ///
+    /// When `input_power` is given, the power |X[k]|² of the frame's (unfiltered) spectrum is
+    /// added to it bin by bin, for the analyzer.
+    pub fn filter_frame(
+        &mut self,
+        plan_index: usize,
+        channel: &mut StftChannel,
+        curve: &[f32],
+        input_power: Option<&mut [f32]>,
+    ) {
         let plan = &self.plans[plan_index];
         let fft_size = plan.fft_size;
         let hop = fft_size / HOP_DIVISOR;
@@ -110,6 +119,11 @@ impl SpectralFilter {
             .forward
             .process_with_scratch(time, spectrum, scratch)
             .is_ok();
+        if let Some(power) = input_power {
+            for (acc, bin) in power.iter_mut().zip(spectrum.iter()) {
+                *acc += bin.norm_sqr();
+            }
+        }
         for (bin, &gain) in spectrum.iter_mut().zip(&curve[..num_bins]) {
             *bin *= gain;
         }
@@ -207,7 +221,7 @@ mod tests {
         for block in input.chunks(hop) {
             channel.input[fft_size..fft_size + hop].copy_from_slice(block);
             output.extend_from_slice(&channel.output[..hop]);
-            filter.filter_frame(0, &mut channel, &curve);
+            filter.filter_frame(0, &mut channel, &curve, None);
         }
         for (i, &y) in output.iter().enumerate() {
             let expected = if i >= fft_size { input[i - fft_size] } else { 0.0 };
