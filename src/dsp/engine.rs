@@ -404,7 +404,8 @@ fn exchange(
     for (((sample, new), &dry), &wet) in io.iter_mut().zip(incoming).zip(delayed).zip(processed) {
         amount = (amount + direction * mix.step).clamp(0.0, 1.0);
         *new = sanitize(*sample);
-        *sample = flush_subnormal(wet + (dry - wet) * amount);
+        // Exactly `wet` at 0 and exactly `dry` at 1.
+        *sample = flush_subnormal(wet * (1.0 - amount) + dry * amount);
     }
     amount
 }
