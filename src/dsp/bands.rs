@@ -31,7 +31,7 @@ pub fn band_centres_hz() -> [f32; NUM_BANDS] {
 /// The band (0-based) that holds `freq_hz`; negative or non-finite input maps to band 0,
 /// anything at or above 20 kHz to the last band.
 pub fn band_of_freq(freq_hz: f32) -> usize {
-    if !(freq_hz >= 0.0) {
+    if freq_hz.is_nan() || freq_hz < 0.0 {
         return 0;
     }
     // Number of inner edges (edges 1..=24) at or below the frequency.

@@ -27,7 +27,7 @@ const F32_EXPONENT_BIAS: i32 = 127;
 const F32_MANTISSA_BITS: u32 = 23;
 /// Taylor coefficients of `2^f = e^(f ln 2)`: `(ln 2)^n / n!` for n = 1..=7.
 const EXP2_COEFFS: [f32; 7] = [
-    0.693_147_2,
+    std::f32::consts::LN_2,
     0.240_226_5,
     0.055_504_11,
     0.009_618_129,
@@ -59,7 +59,7 @@ pub fn db_to_gain(gain_db: f32) -> f32 {
 pub fn smooth_position(freq_hz: f32) -> (usize, f32) {
     let first = band_centre_hz(0);
     let last = band_centre_hz(NUM_BANDS - 1);
-    if !(freq_hz > first) {
+    if freq_hz.is_nan() || freq_hz <= first {
         return (0, 0.0);
     }
     if freq_hz >= last {
@@ -199,8 +199,14 @@ mod tests {
         let mid = (band_centre_hz(8) * band_centre_hz(9)).sqrt();
         assert!((gain_db_at(CurveMode::Smooth, &gains, mid) - 6.0).abs() < 1e-3);
         // Beyond the neighbouring centres the boost is gone.
-        assert_eq!(gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(7)), 0.0);
-        assert_eq!(gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(11)), 0.0);
+        assert_eq!(
+            gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(7)),
+            0.0
+        );
+        assert_eq!(
+            gain_db_at(CurveMode::Smooth, &gains, band_centre_hz(11)),
+            0.0
+        );
     }
 
     #[test]
@@ -227,7 +233,10 @@ mod tests {
                 let freq = bin_freq_hz(bin, 2048, 44_100.0);
                 let expected_db = gain_db_at(mode, &gains, freq) - 3.0;
                 let expected = 0.5 * 10f32.powf(expected_db / 20.0);
-                assert!((value - expected).abs() <= expected * 1e-5, "{mode:?} bin {bin}");
+                assert!(
+                    (value - expected).abs() <= expected * 1e-5,
+                    "{mode:?} bin {bin}"
+                );
             }
         }
     }

@@ -358,7 +358,7 @@ struct BypassMix {
 #[inline(always)]
 fn sanitize(sample: f32) -> f32 {
     let magnitude = sample.abs();
-    if !(magnitude >= f32::MIN_POSITIVE) || magnitude == f32::INFINITY {
+    if !sample.is_finite() || magnitude < f32::MIN_POSITIVE {
         0.0
     } else {
         sample.clamp(-MAX_INPUT_ABS, MAX_INPUT_ABS)

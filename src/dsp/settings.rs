@@ -60,7 +60,7 @@ impl FftSize {
 /// At rates above 48 kHz the FFT grows by the power of two nearest (on a log scale) to
 /// rate / 48 kHz, so the bin spacing stays about the same: 96 kHz → ×2, 192 kHz → ×4.
 pub fn rate_multiplier(sample_rate_hz: f32) -> usize {
-    if !(sample_rate_hz > REFERENCE_RATE_HZ) {
+    if sample_rate_hz.is_nan() || sample_rate_hz <= REFERENCE_RATE_HZ {
         return 1;
     }
     let octaves = (sample_rate_hz / REFERENCE_RATE_HZ).log2().round();

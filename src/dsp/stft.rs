@@ -204,7 +204,10 @@ mod tests {
                 let sum: f32 = (0..HOP_DIVISOR)
                     .map(|k| window[offset + k * hop].powi(2))
                     .sum();
-                assert!((sum - WOLA_WINDOW_SUM).abs() < 1e-5, "offset {offset}: {sum}");
+                assert!(
+                    (sum - WOLA_WINDOW_SUM).abs() < 1e-5,
+                    "offset {offset}: {sum}"
+                );
             }
         }
     }
@@ -216,7 +219,9 @@ mod tests {
         let mut filter = SpectralFilter::new(&[fft_size]);
         let mut channel = StftChannel::new(fft_size);
         let curve = vec![wola_scale(fft_size); fft_size / 2 + 1];
-        let input: Vec<f32> = (0..20 * hop).map(|i| ((i * 37) % 11) as f32 - 5.0).collect();
+        let input: Vec<f32> = (0..20 * hop)
+            .map(|i| ((i * 37) % 11) as f32 - 5.0)
+            .collect();
         let mut output = Vec::new();
         for block in input.chunks(hop) {
             channel.input[fft_size..fft_size + hop].copy_from_slice(block);
@@ -224,7 +229,11 @@ mod tests {
             filter.filter_frame(0, &mut channel, &curve, None);
         }
         for (i, &y) in output.iter().enumerate() {
-            let expected = if i >= fft_size { input[i - fft_size] } else { 0.0 };
+            let expected = if i >= fft_size {
+                input[i - fft_size]
+            } else {
+                0.0
+            };
             assert!((y - expected).abs() < 1e-5, "sample {i}: {y} vs {expected}");
         }
     }

@@ -1,0 +1,224 @@
+//! The full engine against its floor: stereo 48 kHz noise in host blocks of 512 with the band
+//! gains automated, every FFT size and both curve modes; the bare FFTs the engine performs,
+//! same sizes, preallocated; the curve rebuild; and the heap `activate` takes.
+//!
+//! Each iteration processes one second of audio, so the time per iteration is the CPU time per
+//! second of audio and its inverse the real-time factor (`scripts/bench_report.py` tabulates).
+//! Run: `cargo bench --bench engine`; smoke: `BARK_EQ_BENCH_QUICK=1 cargo bench`.
+
+mod bench_common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bark_eq::dsp::stft::HOP_DIVISOR;
+use bark_eq::dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use criterion::{BenchmarkId, Criterion};
+use realfft::num_complex::Complex32;
+use realfft::RealFftPlanner;
+use rustfft::FftPlanner;
+
+/// Counts heap allocations so the harness can report what `activate` takes and prove that
+/// processing takes nothing.
+struct CountingAllocator;
+
+/// Bytes allocated so far (never decremented).
+static ALLOCATED_BYTES: AtomicUsize = AtomicUsize::new(0);
+/// Number of allocations so far.
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator and only adds relaxed counters.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATED_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATED_BYTES.fetch_add(new_size, Ordering::Relaxed);
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Allocations and bytes allocated while running `f`.
+fn count_allocations<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
+    let (count, bytes) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        ALLOCATED_BYTES.load(Ordering::SeqCst),
+    );
+    let result = f();
+    let count = ALLOCATIONS.load(Ordering::SeqCst) - count;
+    let bytes = ALLOCATED_BYTES.load(Ordering::SeqCst) - bytes;
+    (result, count, bytes)
+}
+
+const RATE_HZ: f32 = 48_000.0;
+const HOST_BLOCK: usize = 512;
+const CHANNELS: usize = 2;
+
+/// One second of stereo noise.
+fn stereo_second(seconds: f32) -> Vec<Vec<f32>> {
+    let len = (RATE_HZ * seconds) as usize;
+    (0..CHANNELS as u64)
+        .map(|c| bench_common::noise(len, 7 + c))
+        .collect()
+}
+
+/// Runs `audio` through `engine` in host blocks, automating one band per block.
+fn process_automated(engine: &mut Engine, settings: &mut EqSettings, audio: &mut [Vec<f32>]) {
+    let len = audio[0].len();
+    let (left, right) = audio.split_at_mut(1);
+    for (block, start) in (0..len).step_by(HOST_BLOCK).enumerate() {
+        let end = (start + HOST_BLOCK).min(len);
+        let band = block % NUM_BANDS;
+        settings.band_gains_db[band] = ((block % 49) as f32 - 24.0) * 0.5;
+        engine.apply(settings);
+        engine.process(&mut [&mut left[0][start..end], &mut right[0][start..end]]);
+    }
+}
+
+/// Prints the heap taken by activation (per rate, and per FFT size at 48 kHz) and the
+/// allocations made while processing (must be 0).
+fn print_heap_report() {
+    println!("heap allocated by Engine::new (activate), stereo:");
+    println!("| sample rate | bytes | allocations |\n|---|---|---|");
+    for rate in [44_100.0, 48_000.0, 96_000.0, 192_000.0] {
+        let (engine, count, bytes) = count_allocations(|| Engine::new(rate, CHANNELS));
+        drop(black_box(engine));
+        println!("| {rate} | {bytes} | {count} |");
+    }
+    println!("per FFT size at 48 kHz (plans + windows + tables + 2 channels' buffers):");
+    println!("| FFT size | bytes |\n|---|---|");
+    for size in FftSize::ALL {
+        let n = size.base_size();
+        let (parts, _, bytes) = count_allocations(|| {
+            let filter = bark_eq::dsp::stft::SpectralFilter::new(&[n]);
+            let layout = BinLayout::new(n, RATE_HZ);
+            let channels: Vec<_> = (0..CHANNELS)
+                .map(|_| bark_eq::dsp::stft::StftChannel::new(n))
+                .collect();
+            (filter, layout, channels, vec![0.0f32; n / 2 + 1])
+        });
+        drop(black_box(parts));
+        println!("| {n} | {bytes} |");
+    }
+    let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
+    let mut settings = EqSettings::default();
+    let mut audio = stereo_second(2.0);
+    let ((), count, bytes) =
+        count_allocations(|| process_automated(&mut engine, &mut settings, &mut audio));
+    println!("allocations while processing 2 s with automation: {count} ({bytes} bytes)");
+    assert_eq!(count, 0, "the audio path allocated");
+}
+
+fn bench_engine(c: &mut Criterion) {
+    let seconds = if bench_common::quick() { 0.1 } else { 1.0 };
+    let input = stereo_second(seconds);
+    let mut group = c.benchmark_group("engine");
+    for mode in [CurveMode::Smooth, CurveMode::Bands] {
+        for size in FftSize::ALL {
+            let mut settings = EqSettings {
+                curve_mode: mode,
+                fft_size: size,
+                ..EqSettings::default()
+            };
+            let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
+            engine.apply(&settings);
+            engine.reset();
+            let mut audio = input.clone();
+            let id = BenchmarkId::new(format!("{mode:?}"), size.base_size());
+            group.bench_function(id, |b| {
+                b.iter(|| {
+                    audio.clone_from(&input);
+                    process_automated(&mut engine, &mut settings, &mut audio);
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// The floor: the FFTs the engine performs for one second of stereo audio, nothing else.
+fn bench_floor(c: &mut Criterion) {
+    let seconds = if bench_common::quick() { 0.1 } else { 1.0 };
+    let mut group = c.benchmark_group("floor");
+    for size in FftSize::ALL {
+        let n = size.base_size();
+        let frames = (RATE_HZ * seconds) as usize / (n / HOP_DIVISOR);
+        // Two real FFT pairs per frame (one per channel).
+        let mut planner = RealFftPlanner::<f32>::new();
+        let forward = planner.plan_fft_forward(n);
+        let inverse = planner.plan_fft_inverse(n);
+        let mut time = bench_common::noise(n, 3);
+        let mut spectrum = vec![Complex32::default(); n / 2 + 1];
+        let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
+        let mut scratch = vec![Complex32::default(); scratch_len];
+        group.bench_function(BenchmarkId::new("real_pair_x2", n), |b| {
+            b.iter(|| {
+                for _ in 0..frames * CHANNELS {
+                    let _ = forward.process_with_scratch(&mut time, &mut spectrum, &mut scratch);
+                    spectrum[0].im = 0.0;
+                    spectrum[n / 2].im = 0.0;
+                    let _ = inverse.process_with_scratch(&mut spectrum, &mut time, &mut scratch);
+                }
+            })
+        });
+        // One complex FFT pair per frame (both channels packed as L + iR).
+        let fft_forward = FftPlanner::<f32>::new().plan_fft_forward(n);
+        let fft_inverse = FftPlanner::<f32>::new().plan_fft_inverse(n);
+        let mut buffer: Vec<Complex32> = time.iter().map(|&x| Complex32::new(x, -x)).collect();
+        let complex_scratch_len = fft_forward
+            .get_inplace_scratch_len()
+            .max(fft_inverse.get_inplace_scratch_len());
+        let mut complex_scratch = vec![Complex32::default(); complex_scratch_len];
+        group.bench_function(BenchmarkId::new("complex_pair", n), |b| {
+            b.iter(|| {
+                for _ in 0..frames {
+                    fft_forward.process_with_scratch(&mut buffer, &mut complex_scratch);
+                    fft_inverse.process_with_scratch(&mut buffer, &mut complex_scratch);
+                    black_box(&mut buffer);
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Rebuilding the curve when a gain moves (at most once per hop).
+fn bench_curve_rebuild(c: &mut Criterion) {
+    let mut group = c.benchmark_group("curve_rebuild");
+    let gains: [f32; NUM_BANDS] = std::array::from_fn(|b| (b as f32 * 0.7) % 24.0 - 12.0);
+    for size in [FftSize::N4096, FftSize::N16384] {
+        let layout = BinLayout::new(size.base_size(), RATE_HZ);
+        let mut curve = vec![0.0f32; layout.num_bins()];
+        for mode in [CurveMode::Smooth, CurveMode::Bands] {
+            let id = BenchmarkId::new(format!("{mode:?}"), size.base_size());
+            group.bench_function(id, |b| {
+                b.iter(|| fill_gain_curve(mode, &layout, black_box(&gains), 0.0, 1.0, &mut curve))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn main() {
+    print_heap_report();
+    let mut criterion = bench_common::criterion();
+    bench_curve_rebuild(&mut criterion);
+    bench_floor(&mut criterion);
+    bench_engine(&mut criterion);
+    criterion.final_summary();
+}
