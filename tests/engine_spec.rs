@@ -26,11 +26,17 @@ fn assert_null(sample_rate_hz: f32, mode: CurveMode, fft_size: FftSize) {
     let mut engine = engine_with(sample_rate_hz, 2, &settings(mode, fft_size));
     let latency = engine.latency_samples() as usize;
     assert_eq!(latency, fft_size.size_at_rate(sample_rate_hz));
-    let input = vec![white_noise(latency * 5 + 333, 1), white_noise(latency * 5 + 333, 2)];
+    let input = vec![
+        white_noise(latency * 5 + 333, 1),
+        white_noise(latency * 5 + 333, 2),
+    ];
     let output = render(&mut engine, &input);
     for (x, y) in input.iter().zip(&output) {
         let error = max_delayed_error(x, y, latency, 1.0);
-        assert!(error <= 1e-5, "{sample_rate_hz} Hz {mode:?} {fft_size:?}: error {error}");
+        assert!(
+            error <= 1e-5,
+            "{sample_rate_hz} Hz {mode:?} {fft_size:?}: error {error}"
+        );
     }
 }
 
@@ -97,7 +103,11 @@ fn band_accuracy_holds_at_every_rate_below_0_45_fs() {
             .count();
         assert_eq!(measured.len(), expected);
         for (band, gain) in measured {
-            assert!((gain - 6.0).abs() <= 0.2, "{rate} Hz band {}: {gain:.3}", band + 1);
+            assert!(
+                (gain - 6.0).abs() <= 0.2,
+                "{rate} Hz band {}: {gain:.3}",
+                band + 1
+            );
         }
     }
 }
@@ -123,7 +133,10 @@ fn all_bands_at_minus_12_give_minus_12_everywhere() {
             let tone = vec![sine(freq, RATE_HZ, latency * 4, 0.5)];
             let output = render(&mut engine, &tone);
             let gain = gain_db(&tone[0], &output[0], latency, 2 * latency, 4 * latency);
-            assert!((gain + 12.0).abs() <= 0.05, "{mode:?} {freq} Hz: {gain:.4} dB");
+            assert!(
+                (gain + 12.0).abs() <= 0.05,
+                "{mode:?} {freq} Hz: {gain:.4} dB"
+            );
         }
     }
 }
@@ -142,8 +155,16 @@ fn output_does_not_depend_on_the_host_block_size() {
     for blocks in chunkings {
         let output = render_blocks(&mut engine_with(RATE_HZ, 2, &shaped), &input, blocks);
         for (a, b) in reference.iter().zip(&output) {
-            let diff = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
-            assert!(diff <= 1e-6, "blocks {:?}…: differs by {diff}", &blocks[..1]);
+            let diff = a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f32::max);
+            assert!(
+                diff <= 1e-6,
+                "blocks {:?}…: differs by {diff}",
+                &blocks[..1]
+            );
         }
     }
 }
@@ -178,8 +199,14 @@ fn automating_a_band_from_0_to_12_db_in_one_block_is_smooth() {
         let reference = render(&mut static_engine, &[tone.clone()]);
         let expected = gain_db(&tone, &reference[0], latency, len - latency, len);
         let final_gain = gain_db(&tone, &output, latency, len - latency, len);
-        assert!(expected > 11.5, "{mode:?}: static boost only {expected:.3} dB");
-        assert!((final_gain - expected).abs() <= 0.01, "{mode:?}: {final_gain:.3} dB");
+        assert!(
+            expected > 11.5,
+            "{mode:?}: static boost only {expected:.3} dB"
+        );
+        assert!(
+            (final_gain - expected).abs() <= 0.01,
+            "{mode:?}: {final_gain:.3} dB"
+        );
         let steady_step = max_step(settled);
         let worst_step = max_step(&output);
         assert!(
@@ -269,7 +296,10 @@ fn silence_gives_exact_zeros_and_no_denormals() {
     }
     let output = render(&mut engine, &vec![input])[0].clone();
     assert!(output.iter().all(|y| !y.is_subnormal()), "subnormal output");
-    assert!(output[latency * 4..].iter().all(|&y| y == 0.0), "tail not exactly zero");
+    assert!(
+        output[latency * 4..].iter().all(|&y| y == 0.0),
+        "tail not exactly zero"
+    );
     let silent = render(&mut engine_with(RATE_HZ, 1, &shaped), &[vec![0.0; len]]);
     assert!(silent[0].iter().all(|&y| y == 0.0));
 }
@@ -280,8 +310,14 @@ fn unsupported_rates_and_channel_counts_are_errors() {
         assert!(Engine::new(rate, 2).is_err(), "{rate} Hz accepted");
     }
     assert!(Engine::new(48_000.0, 0).is_err());
-    let message = Engine::new(500.0, 2).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(message.contains("500"), "error should name the rate: {message}");
+    let message = Engine::new(500.0, 2)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("500"),
+        "error should name the rate: {message}"
+    );
 }
 
 #[test]
@@ -322,7 +358,10 @@ fn impulse_response_barely_depends_on_the_position_in_the_frame() {
         for offset in [1, hop / 3, hop / 2, hop - 1] {
             let other = response(&mut engine, offset);
             let deviation = difference_db(&reference, &other);
-            assert!(deviation < limit_db, "{mode:?} offset {offset}: {deviation:.1} dB");
+            assert!(
+                deviation < limit_db,
+                "{mode:?} offset {offset}: {deviation:.1} dB"
+            );
         }
     }
 }

@@ -32,7 +32,11 @@ fn set(params: &HashMap<String, ParamPtr>, id: &str, normalized: f32) {
 
 /// Stereo noise-like buffers of `len` samples.
 fn buffers(len: usize) -> [Vec<f32>; 2] {
-    let wave = |seed: usize| (0..len).map(|i| ((i * seed) % 97) as f32 / 97.0 - 0.5).collect();
+    let wave = |seed: usize| {
+        (0..len)
+            .map(|i| ((i * seed) % 97) as f32 / 97.0 - 0.5)
+            .collect()
+    };
     [wave(31), wave(57)]
 }
 
@@ -52,13 +56,19 @@ fn process_never_allocates_on_any_parameter_path() {
     let mut plugin = BarkEq::default();
     let params = param_ptrs(&plugin);
     let mut audio = buffers(48_000);
-    plugin.activate_engine(48_000.0, 2).expect("48 kHz is supported");
+    plugin
+        .activate_engine(48_000.0, 2)
+        .expect("48 kHz is supported");
 
     // Steady state.
     process_without_alloc(&mut plugin, &mut audio, 512);
     // Band gains and output gain move (smoothing and curve rebuilds).
     for band in 0..25 {
-        set(&params, &band_param_id(band), (band as f32 / 24.0).clamp(0.0, 1.0));
+        set(
+            &params,
+            &band_param_id(band),
+            (band as f32 / 24.0).clamp(0.0, 1.0),
+        );
     }
     set(&params, "output", 0.3);
     process_without_alloc(&mut plugin, &mut audio, 333);
@@ -97,7 +107,9 @@ fn process_never_allocates_on_any_parameter_path() {
 #[test]
 fn a_mono_engine_with_the_analyzer_on_does_not_allocate() {
     let mut plugin = BarkEq::default();
-    plugin.activate_engine(48_000.0, 1).expect("48 kHz is supported");
+    plugin
+        .activate_engine(48_000.0, 1)
+        .expect("48 kHz is supported");
     let mut engine = bark_eq::dsp::Engine::new(44_100.0, 1).expect("supported");
     let mut mono = buffers(20_000)[0].clone();
     assert_no_alloc(|| {

@@ -29,7 +29,11 @@ pub fn engine_with(sample_rate_hz: f32, num_channels: usize, settings: &EqSettin
 
 /// Runs `input` (one Vec per channel) through `engine` in host blocks of the given sizes,
 /// cycling through `block_sizes`; returns the output.
-pub fn render_blocks(engine: &mut Engine, input: &[Vec<f32>], block_sizes: &[usize]) -> Vec<Vec<f32>> {
+pub fn render_blocks(
+    engine: &mut Engine,
+    input: &[Vec<f32>],
+    block_sizes: &[usize],
+) -> Vec<Vec<f32>> {
     let mut output: Vec<Vec<f32>> = input.to_vec();
     let len = input[0].len();
     let mut start = 0;
