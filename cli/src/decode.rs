@@ -1,0 +1,173 @@
+//! Reading audio files with symphonia: WAV, FLAC, MP3, OGG/Vorbis and AIFF, block by block.
+
+use std::fs::File;
+use std::path::Path;
+
+use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+
+use crate::error::FileError;
+
+/// A decoder positioned in one file's default audio track.
+pub struct AudioReader {
+    /// The demuxer.
+    format: Box<dyn FormatReader>,
+    /// The decoder of the selected track.
+    decoder: Box<dyn AudioDecoder>,
+    /// ID of the selected track; packets of other tracks are skipped.
+    track_id: u32,
+    /// Sample rate of the track in Hz.
+    sample_rate_hz: u32,
+    /// Number of channels of the track.
+    num_channels: usize,
+    /// Frames the container declares, when it declares them exactly.
+    declared_frames: Option<u64>,
+    /// Frames decoded so far.
+    decoded_frames: u64,
+}
+
+impl AudioReader {
+    /// Opens `path` and prepares to decode its default audio track.
+    pub fn open(path: &Path) -> Result<Self, FileError> {
+        let metadata = std::fs::metadata(path).map_err(open_error)?;
+        if metadata.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        if metadata.len() == 0 {
+            return Err(FileError::Empty);
+        }
+        let file = File::open(path).map_err(open_error)?;
+        let stream = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(extension) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(extension);
+        }
+        let format = symphonia::default::get_probe()
+            .probe(
+                &hint,
+                stream,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(FileError::from_symphonia)?;
+        let track = format
+            .default_track(TrackType::Audio)
+            .ok_or(FileError::NoAudio("the file has no audio track"))?;
+        let params =
+            track
+                .codec_params
+                .as_ref()
+                .and_then(|p| p.audio())
+                .ok_or(FileError::NoAudio(
+                    "the audio track has no codec parameters",
+                ))?;
+        let sample_rate_hz = params
+            .sample_rate
+            .ok_or(FileError::NoAudio("unknown sample rate"))?;
+        let num_channels = params
+            .channels
+            .as_ref()
+            .map(|c| c.count())
+            .filter(|&count| count > 0)
+            .ok_or(FileError::NoAudio("unknown channel count"))?;
+        // MPEG audio without an Xing/VBRI header only estimates its length from the bitrate.
+        let exact_length = ![CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3].contains(&params.codec);
+        let declared_frames = track.num_frames.filter(|_| exact_length);
+        let decoder = symphonia::default::get_codecs()
+            .make_audio_decoder(params, &AudioDecoderOptions::default())
+            .map_err(FileError::from_symphonia)?;
+        let track_id = track.id;
+        Ok(Self {
+            format,
+            decoder,
+            track_id,
+            sample_rate_hz,
+            num_channels,
+            declared_frames,
+            decoded_frames: 0,
+        })
+    }
+
+    /// Sample rate in Hz.
+    pub fn sample_rate_hz(&self) -> u32 {
+        self.sample_rate_hz
+    }
+
+    /// Number of channels.
+    pub fn num_channels(&self) -> usize {
+        self.num_channels
+    }
+
+    /// Length in frames as the container states it, if known (for progress only).
+    pub fn expected_frames(&self) -> Option<u64> {
+        self.declared_frames.or_else(|| {
+            self.format
+                .tracks()
+                .iter()
+                .find(|t| t.id == self.track_id)
+                .and_then(|t| t.num_frames)
+        })
+    }
+
+    /// Decodes the next packet into `planes` (one `Vec` per channel, resized to the packet's
+    /// frames). Returns `Ok(false)` at the end of the stream, after checking that the stream
+    /// was as long as its header said.
+    pub fn next_block(&mut self, planes: &mut Vec<Vec<f32>>) -> Result<bool, FileError> {
+        loop {
+            let Some(packet) = self
+                .format
+                .next_packet()
+                .map_err(FileError::from_symphonia)?
+            else {
+                return self.finish();
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            let decoded = self
+                .decoder
+                .decode(&packet)
+                .map_err(FileError::from_symphonia)?;
+            if decoded.spec().channels().count() != self.num_channels {
+                return Err(FileError::Unsupported(
+                    "channel count changes in the middle of the stream".to_string(),
+                ));
+            }
+            if decoded.spec().rate() != self.sample_rate_hz {
+                return Err(FileError::Unsupported(
+                    "sample rate changes in the middle of the stream".to_string(),
+                ));
+            }
+            if decoded.frames() == 0 {
+                continue;
+            }
+            decoded.copy_to_vecs_planar::<f32>(planes);
+            self.decoded_frames += decoded.frames() as u64;
+            return Ok(true);
+        }
+    }
+
+    /// End of stream: a stream shorter than its declared length is truncated.
+    fn finish(&self) -> Result<bool, FileError> {
+        match self.declared_frames {
+            Some(declared) if self.decoded_frames < declared => Err(FileError::Truncated {
+                declared,
+                decoded: self.decoded_frames,
+            }),
+            _ => Ok(false),
+        }
+    }
+}
+
+/// Maps an error opening the input to the user-facing reason.
+fn open_error(err: std::io::Error) -> FileError {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        FileError::NotFound
+    } else {
+        FileError::Read(err)
+    }
+}

@@ -1,0 +1,179 @@
+//! Where each output goes, and the checks that keep inputs and existing files safe.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::error::{CliError, FileError};
+
+/// Extension of every output file.
+const OUTPUT_EXTENSION: &str = "wav";
+/// Audio extensions bark-eq reads but does not write; as `-o` they are a mistake.
+const AUDIO_EXTENSIONS: [&str; 6] = ["flac", "mp3", "ogg", "oga", "aif", "aiff"];
+
+/// One input and where its output goes, or why it cannot be rendered.
+#[derive(Debug)]
+pub struct Job {
+    /// The input file as given.
+    pub input: PathBuf,
+    /// The output path, or the reason this input is skipped.
+    pub output: Result<PathBuf, FileError>,
+}
+
+/// Plans the outputs of `inputs` for `-o output`: a directory (created if missing), or a .wav
+/// file when there is one input. Errors that concern one file go into its [`Job`]; errors
+/// that concern the whole command are returned.
+pub fn plan_outputs(
+    inputs: &[PathBuf],
+    output: &Path,
+    suffix: &str,
+    force: bool,
+) -> Result<Vec<Job>, CliError> {
+    let names_a_file = !output.is_dir() && has_wav_extension(output);
+    let other_format = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if let Some(extension) = other_format.filter(|_| !output.is_dir()) {
+        return Err(CliError::Usage(format!(
+            "-o {}: bark-eq writes WAV files only, not .{extension}; name the output .wav or give a directory",
+            output.display()
+        )));
+    }
+    if suffix.contains(['/', '\\']) {
+        return Err(CliError::Usage(format!(
+            "--suffix {suffix}: must not contain a path separator"
+        )));
+    }
+    if names_a_file && inputs.len() > 1 {
+        return Err(CliError::Usage(format!(
+            "-o {} names a .wav file, but {} inputs were given; pass a directory instead",
+            output.display(),
+            inputs.len()
+        )));
+    }
+    let dir = if names_a_file {
+        match output.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        output.to_path_buf()
+    };
+    ensure_dir(&dir)?;
+
+    let canonical_inputs: Vec<(PathBuf, &PathBuf)> = inputs
+        .iter()
+        .filter_map(|input| Some((input.canonicalize().ok()?, input)))
+        .collect();
+    let mut claimed: HashSet<PathBuf> = HashSet::new();
+    let jobs = inputs
+        .iter()
+        .map(|input| {
+            let target = if names_a_file {
+                Ok(output.to_path_buf())
+            } else {
+                output_name(input, suffix).map(|name| dir.join(name))
+            };
+            let output = target.and_then(|target| {
+                check_input(input)?;
+                let key = canonical_target(&target);
+                if let Some((_, original)) = canonical_inputs.iter().find(|(c, _)| *c == key) {
+                    return Err(FileError::OutputIsInput(original.to_path_buf()));
+                }
+                if !claimed.insert(key) {
+                    return Err(FileError::DuplicateOutput(target));
+                }
+                if !force && target.symlink_metadata().is_ok() {
+                    return Err(FileError::OutputExists(target));
+                }
+                Ok(target)
+            });
+            Job {
+                input: input.clone(),
+                output,
+            }
+        })
+        .collect();
+    Ok(jobs)
+}
+
+/// Creates `dir` if missing and checks that it is a directory.
+pub fn ensure_dir(dir: &Path) -> Result<(), CliError> {
+    let dir_error = |source| CliError::OutputDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(dir_error)?;
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(dir_error(std::io::Error::other("not a directory")))
+    }
+}
+
+/// Whether `path` ends in `.wav` (any case).
+fn has_wav_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(OUTPUT_EXTENSION))
+}
+
+/// The output file name of `input`: its stem, the suffix, `.wav`.
+fn output_name(input: &Path, suffix: &str) -> Result<String, FileError> {
+    let stem = input
+        .file_stem()
+        .filter(|stem| !stem.is_empty() && *stem != "..")
+        .ok_or(FileError::IsDirectory)?;
+    Ok(format!(
+        "{}{suffix}.{OUTPUT_EXTENSION}",
+        stem.to_string_lossy()
+    ))
+}
+
+/// Fails early for inputs that are missing or directories.
+fn check_input(input: &Path) -> Result<(), FileError> {
+    match std::fs::metadata(input) {
+        Ok(meta) if meta.is_dir() => Err(FileError::IsDirectory),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FileError::NotFound),
+        Err(e) => Err(FileError::Read(e)),
+    }
+}
+
+/// The absolute, symlink-free form of a path that may not exist yet (its directory does).
+fn canonical_target(target: &Path) -> PathBuf {
+    if let Ok(canonical) = target.canonicalize() {
+        return canonical;
+    }
+    match (target.parent(), target.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            parent
+                .canonicalize()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| target.to_path_buf())
+        }
+        _ => target.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_keep_the_stem() {
+        assert_eq!(
+            output_name(Path::new("a/b/song.flac"), "_eq").unwrap(),
+            "song_eq.wav"
+        );
+        assert_eq!(
+            output_name(Path::new("take.1.wav"), "").unwrap(),
+            "take.1.wav"
+        );
+        assert!(output_name(Path::new(".."), "").is_err());
+    }
+}
