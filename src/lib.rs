@@ -1,31 +1,52 @@
 //! Bark EQ: a 25-band spectral graphic equalizer on the Bark critical bands, as a CLAP and
 //! VST3 plugin. The DSP lives in [`dsp`] and knows nothing of the plugin API; this file only
-//! moves parameters and buffers between the host and the engine.
+//! moves parameters and buffers between the host, the engine and the [`editor`].
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use nice_plug::prelude::*;
+use nice_plug_egui::{EguiEditor, EguiEditorState};
 
+pub mod analyzer;
 pub mod dsp;
+pub mod editor;
 pub mod params;
 
+use analyzer::{AnalyzerFrame, AnalyzerPublisher};
 use dsp::Engine;
+use editor::{EditorApp, EngineStatus};
 use params::BarkEqParams;
+
+/// Proves in the unit tests that the audio path allocates nothing (see `assert_no_alloc`).
+#[cfg(all(test, not(feature = "assert_process_allocs")))]
+#[global_allocator]
+static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
 
 /// The plugin instance.
 pub struct BarkEq {
-    /// Parameters shared with the host (and later the editor).
+    /// Parameters shared with the host and the editor.
     params: Arc<BarkEqParams>,
     /// The engine, built in `activate` for the host's sample rate and channel count.
     engine: Option<Engine>,
+    /// The editor window's state; the audio thread only asks it whether the window is open.
+    editor_state: Arc<EguiEditorState>,
+    /// Sample rate and latency, shown by the editor.
+    status: Arc<EngineStatus>,
+    /// The audio side of the analyzer.
+    analyzer: AnalyzerPublisher,
 }
 
 impl Default for BarkEq {
     fn default() -> Self {
+        let params = Arc::new(BarkEqParams::default());
+        let editor_state = editor::new_editor_state(params.editor_size.get());
         Self {
-            params: Arc::new(BarkEqParams::default()),
+            params,
             engine: None,
+            editor_state,
+            status: Arc::new(EngineStatus::default()),
+            analyzer: AnalyzerPublisher::default(),
         }
     }
 }
@@ -47,13 +68,48 @@ impl BarkEq {
         engine.apply(&self.params.settings());
         engine.reset();
         let latency_samples = engine.latency_samples();
+        self.analyzer
+            .allocate(analyzer::max_bins_at_rate(sample_rate_hz));
+        self.status.set(sample_rate_hz, latency_samples);
         self.engine = Some(engine);
         Ok(latency_samples)
     }
 
+    /// What `activate` does without the host's context: builds the engine for the layout's
+    /// output channels and the host's rate. Returns the latency, or `None` (logged) when the
+    /// configuration is unsupported.
+    pub fn activate_for(
+        &mut self,
+        audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+    ) -> Option<u32> {
+        let num_channels = audio_io_layout
+            .main_output_channels
+            .map_or(0, |c| c.get() as usize);
+        match self.activate_engine(buffer_config.sample_rate, num_channels) {
+            Ok(latency_samples) => Some(latency_samples),
+            Err(err) => {
+                nice_error!("Bark EQ cannot activate: {err}");
+                None
+            }
+        }
+    }
+
     /// Reads the parameters and processes `channels` in place: what `process` does, without
-    /// the host types. Returns the new latency when the FFT size changed. Never allocates.
+    /// the host types. Returns the new latency when the FFT size changed. While the editor is
+    /// open it also publishes the analyzer spectra. Never allocates.
     pub fn process_channels(&mut self, channels: &mut [&mut [f32]]) -> Option<u32> {
+        let editor_open = self.editor_state.is_open();
+        self.process_channels_with_editor(channels, editor_open)
+    }
+
+    /// [`BarkEq::process_channels`] with the editor's visibility given instead of read from the
+    /// window, so the analyzer path can be tested without a display. Never allocates.
+    pub fn process_channels_with_editor(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        editor_open: bool,
+    ) -> Option<u32> {
         let Some(engine) = self.engine.as_mut() else {
             // Not activated: a host bug; keep the output silent rather than unprocessed.
             for channel in channels.iter_mut() {
@@ -63,12 +119,35 @@ impl BarkEq {
         };
         let latency_changed = engine.apply(&self.params.settings());
         engine.process(channels);
-        latency_changed.then(|| engine.latency_samples())
+        self.analyzer.update(engine, editor_open);
+        if latency_changed {
+            let latency_samples = engine.latency_samples();
+            self.status.set_latency_samples(latency_samples);
+            Some(latency_samples)
+        } else {
+            None
+        }
     }
 
     /// The engine, once activated.
     pub fn engine(&self) -> Option<&Engine> {
         self.engine.as_ref()
+    }
+
+    /// Connects a new analyzer reader (a previous one stops receiving). Allocates; main thread.
+    pub fn connect_analyzer(&mut self) -> triple_buffer::Output<AnalyzerFrame> {
+        self.analyzer.connect()
+    }
+
+    /// Builds the editor: what [`Plugin::editor`] returns, without the host's executor.
+    pub fn create_editor(&mut self) -> Option<EguiEditor<EditorApp>> {
+        let analyzer = self.connect_analyzer();
+        editor::create(
+            self.params.clone(),
+            self.editor_state.clone(),
+            self.status.clone(),
+            analyzer,
+        )
     }
 }
 
@@ -94,10 +173,14 @@ impl Plugin for BarkEq {
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = ();
+    type Editor = EguiEditor<EditorApp>;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        self.create_editor()
     }
 
     fn activate(
@@ -106,18 +189,12 @@ impl Plugin for BarkEq {
         buffer_config: &BufferConfig,
         context: &mut impl ActivateContext<Self>,
     ) -> bool {
-        let num_channels = audio_io_layout
-            .main_output_channels
-            .map_or(0, |c| c.get() as usize);
-        match self.activate_engine(buffer_config.sample_rate, num_channels) {
-            Ok(latency_samples) => {
+        match self.activate_for(audio_io_layout, buffer_config) {
+            Some(latency_samples) => {
                 context.set_latency_samples(latency_samples);
                 true
             }
-            Err(err) => {
-                nice_error!("Bark EQ cannot activate: {err}");
-                false
-            }
+            None => false,
         }
     }
 

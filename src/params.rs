@@ -1,11 +1,15 @@
-//! The 29 host-automatable parameters. Their IDs are frozen: saved projects depend on them.
+//! The 29 host-automatable parameters, plus the editor size saved with them. Parameter IDs are
+//! frozen: saved projects depend on them.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use nice_plug::params::persist::{self, PersistentField};
 use nice_plug::prelude::*;
 
 use crate::dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
 use crate::dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
+use crate::editor::size::{EditorSize, EditorSizeState, EDITOR_SIZE_KEY};
 
 /// Resolution of the gain parameters in dB.
 pub const GAIN_STEP_DB: f32 = 0.1;
@@ -125,6 +129,8 @@ pub struct BarkEqParams {
     pub fft_size: EnumParam<FftSizeParam>,
     /// Host bypass: the input delayed by the latency, crossfaded over one hop.
     pub bypass: BoolParam,
+    /// Editor window size, saved with the state (not a parameter).
+    pub editor_size: EditorSizeState,
 }
 
 impl Default for BarkEqParams {
@@ -135,6 +141,7 @@ impl Default for BarkEqParams {
             curve: EnumParam::new("Curve", CurveParam::Smooth),
             fft_size: EnumParam::new("FFT Size", FftSizeParam::N4096),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
+            editor_size: EditorSizeState::default(),
         }
     }
 }
@@ -165,9 +172,35 @@ unsafe impl Params for BarkEqParams {
             .collect();
         map.push((OUTPUT_ID.to_string(), self.output.as_ptr(), String::new()));
         map.push((CURVE_ID.to_string(), self.curve.as_ptr(), String::new()));
-        map.push((FFT_SIZE_ID.to_string(), self.fft_size.as_ptr(), String::new()));
+        map.push((
+            FFT_SIZE_ID.to_string(),
+            self.fft_size.as_ptr(),
+            String::new(),
+        ));
         map.push((BYPASS_ID.to_string(), self.bypass.as_ptr(), String::new()));
         map
+    }
+
+    // Written out like the `#[persist = "..."]` code of nice-plug's derive macro.
+    fn serialize_fields(&self) -> BTreeMap<String, String> {
+        let mut serialized = BTreeMap::new();
+        match self.editor_size.map(persist::serialize_field) {
+            Ok(data) => {
+                serialized.insert(EDITOR_SIZE_KEY.to_string(), data);
+            }
+            Err(err) => nice_debug_assert_failure!("Could not serialize the editor size: {}", err),
+        }
+        serialized
+    }
+
+    fn deserialize_fields(&self, serialized: &BTreeMap<String, String>) {
+        // A missing or unreadable size keeps the current one: the state may be old or damaged.
+        if let Some(data) = serialized.get(EDITOR_SIZE_KEY) {
+            match persist::deserialize_field::<EditorSize>(data) {
+                Ok(size) => self.editor_size.set(size),
+                Err(err) => nice_warn!("Ignoring a bad editor size in the state: {}", err),
+            }
+        }
     }
 }
 
@@ -187,5 +220,39 @@ mod tests {
         assert_eq!(parse_gain_db("loud"), None);
         assert_eq!(parse_gain_db("inf dB"), None);
         assert_eq!(parse_gain_db("NaN"), None);
+    }
+
+    #[test]
+    fn editor_size_round_trips_through_the_persisted_fields() {
+        let params = BarkEqParams::default();
+        params.editor_size.store(EditorSize {
+            width: 1200,
+            height: 700,
+        });
+        let fields = params.serialize_fields();
+        assert_eq!(
+            fields.get(EDITOR_SIZE_KEY).map(String::as_str),
+            Some(r#"{"width":1200,"height":700}"#)
+        );
+        let restored = BarkEqParams::default();
+        restored.deserialize_fields(&fields);
+        assert_eq!(restored.editor_size.get(), params.editor_size.get());
+    }
+
+    #[test]
+    fn damaged_editor_size_is_ignored_or_limited() {
+        let params = BarkEqParams::default();
+        let mut fields = BTreeMap::new();
+        fields.insert(EDITOR_SIZE_KEY.to_string(), "{\"width\":12".to_string());
+        params.deserialize_fields(&fields);
+        assert_eq!(params.editor_size.get(), EditorSize::default());
+        fields.insert(
+            EDITOR_SIZE_KEY.to_string(),
+            r#"{"width":99999999,"height":1}"#.to_string(),
+        );
+        params.deserialize_fields(&fields);
+        let size = params.editor_size.get();
+        assert_eq!(size, size.clamped());
+        assert!(size.width > size.height);
     }
 }

@@ -196,7 +196,7 @@ fn automating_a_band_from_0_to_12_db_in_one_block_is_smooth() {
         let settled = &output[len - latency..];
         // It ends where a static +12 dB setting is.
         let mut static_engine = engine_with(RATE_HZ, 1, &boosted);
-        let reference = render(&mut static_engine, &[tone.clone()]);
+        let reference = render(&mut static_engine, std::slice::from_ref(&tone));
         let expected = gain_db(&tone, &reference[0], latency, len - latency, len);
         let final_gain = gain_db(&tone, &output, latency, len - latency, len);
         assert!(
@@ -294,7 +294,7 @@ fn silence_gives_exact_zeros_and_no_denormals() {
     for (i, sample) in input[latency * 2..latency * 2 + 200].iter_mut().enumerate() {
         *sample = 1e-36 * 0.5f32.powi(i as i32 % 24);
     }
-    let output = render(&mut engine, &vec![input])[0].clone();
+    let output = render(&mut engine, &[input])[0].clone();
     assert!(output.iter().all(|y| !y.is_subnormal()), "subnormal output");
     assert!(
         output[latency * 4..].iter().all(|&y| y == 0.0),

@@ -104,9 +104,9 @@ mod tests {
 
     #[test]
     fn edges_belong_to_the_band_above_and_20k_plus_to_the_last() {
-        for band in 1..NUM_BANDS {
-            assert_eq!(band_of_freq(BAND_EDGES_HZ[band]), band);
-            assert_eq!(band_of_freq(BAND_EDGES_HZ[band] - 0.01), band - 1);
+        for (band, &edge_hz) in BAND_EDGES_HZ.iter().enumerate().take(NUM_BANDS).skip(1) {
+            assert_eq!(band_of_freq(edge_hz), band);
+            assert_eq!(band_of_freq(edge_hz - 0.01), band - 1);
         }
         assert_eq!(band_of_freq(0.0), 0);
         assert_eq!(band_of_freq(20_000.0), NUM_BANDS - 1);

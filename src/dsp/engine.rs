@@ -313,11 +313,18 @@ impl Engine {
             self.rebuild_curve();
         }
         let plan = self.fft_size.index();
-        for channel in &mut self.channels {
+        // Channels go through in pairs packed into one complex FFT; an odd one out alone.
+        for pair in self.channels.chunks_mut(2) {
             let power = self
                 .analyzer_enabled
                 .then_some(&mut self.analyzer_power[..]);
-            self.filter.filter_frame(plan, channel, &self.curve, power);
+            match pair {
+                [a, b] => self
+                    .filter
+                    .filter_frame_pair(plan, a, b, &self.curve, power),
+                [single] => self.filter.filter_frame(plan, single, &self.curve, power),
+                _ => {}
+            }
         }
         if self.analyzer_enabled {
             self.analyzer_frames += self.channels.len() as u32;

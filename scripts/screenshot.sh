@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Takes docs/editor.png: a screenshot of the real Bark EQ editor, run by the standalone build
+# under a virtual X server, in demo mode (a shaped curve and pink noise feeding the analyzer).
+#
+# Installs nothing. On Debian/Ubuntu it needs:
+#   to build the standalone:  pkg-config libasound2-dev libjack-jackd2-dev
+#   to run and capture it:    xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0
+# e.g. sudo apt-get install pkg-config libasound2-dev libjack-jackd2-dev \
+#        xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0
+#
+# Usage: scripts/screenshot.sh [OUTPUT.png]     (PROFILE=dev for a faster, unoptimised build)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+output=${1:-docs/editor.png}
+profile=${PROFILE:-release}
+display_number=${SCREENSHOT_DISPLAY:-:97}
+# Seconds the noise plays before the capture, so the analyzer's average has settled.
+settle_seconds=${SETTLE_SECONDS:-4}
+
+for tool in Xvfb xdotool import; do
+    command -v "$tool" > /dev/null || { echo "missing $tool (see the package list in $0)" >&2; exit 1; }
+done
+
+cargo build --profile "$profile" --features standalone --bin bark_eq_standalone
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+binary_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
+binary="$target_dir/$binary_dir/bark_eq_standalone"
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
+}
+trap cleanup EXIT
+
+Xvfb "$display_number" -screen 0 1280x800x24 -nolisten tcp > /dev/null 2>&1 &
+pids+=($!)
+export DISPLAY=$display_number
+for _ in $(seq 50); do xdotool getmouselocation > /dev/null 2>&1 && break; sleep 0.1; done
+kill -0 "${pids[0]}" 2> /dev/null || { echo "Xvfb could not start on $display_number (in use?)" >&2; exit 1; }
+
+# Software OpenGL (Mesa llvmpipe) is all Xvfb offers; the dummy backend needs no audio device.
+LIBGL_ALWAYS_SOFTWARE=1 "$binary" --demo --backend dummy --sample-rate 48000 > /dev/null 2>&1 &
+pids+=($!)
+
+window=""
+for _ in $(seq 100); do
+    window=$(xdotool search --name '^Bark EQ$' 2> /dev/null | head -n 1 || true)
+    [ -n "$window" ] && break
+    sleep 0.1
+done
+[ -n "$window" ] || { echo "the editor window did not appear" >&2; exit 1; }
+
+# Keep the pointer off the window so nothing shows as hovered.
+xdotool mousemove 1279 799
+sleep "$settle_seconds"
+mkdir -p "$(dirname "$output")"
+import -window "$window" "$output"
+echo "wrote $output ($(xdotool getwindowgeometry "$window" | sed -n 's/.*Geometry: //p'))"

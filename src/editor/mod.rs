@@ -1,0 +1,161 @@
+//! The egui editor: 25 band faders, a response/spectrum plot and the global controls.
+//!
+//! [`view::draw`] is the whole UI as a function of an `egui::Ui`, the parameters and a
+//! [`ParamSetter`], so tests drive it headless; [`EditorApp`] wraps it for nice-plug-egui.
+
+pub mod controls;
+pub mod faders;
+pub mod gesture;
+pub mod plot;
+pub mod response;
+pub mod size;
+pub mod theme;
+pub mod view;
+
+#[cfg(test)]
+mod test_host;
+#[cfg(test)]
+pub(crate) mod tests;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use atomic_float::AtomicF32;
+use egui::{self, ViewportCommand};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::ResizeHint;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::{
+    baseview, create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, Frame,
+    NiceEguiApp, RepaintNotifier,
+};
+use triple_buffer::Output;
+
+use crate::analyzer::AnalyzerFrame;
+use crate::params::BarkEqParams;
+use size::{EditorSize, MIN_HEIGHT, MIN_WIDTH};
+pub use view::{draw, EditorView};
+
+/// What the audio side tells the editor about the running engine.
+#[derive(Debug, Default)]
+pub struct EngineStatus {
+    /// Sample rate in Hz, 0 until the plugin is activated.
+    sample_rate_hz: AtomicF32,
+    /// Latency reported to the host, in samples.
+    latency_samples: AtomicU32,
+}
+
+impl EngineStatus {
+    /// Records the rate and latency after activation.
+    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32) {
+        self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
+        self.latency_samples
+            .store(latency_samples, Ordering::Relaxed);
+    }
+
+    /// Records a new latency (the FFT size changed). Real-time safe.
+    pub fn set_latency_samples(&self, latency_samples: u32) {
+        self.latency_samples
+            .store(latency_samples, Ordering::Relaxed);
+    }
+
+    /// Sample rate in Hz, 0 before activation.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz.load(Ordering::Relaxed)
+    }
+
+    /// Latency in milliseconds, once the rate is known.
+    pub fn latency_ms(&self) -> Option<f32> {
+        let rate = self.sample_rate_hz();
+        (rate > 0.0).then(|| self.latency_samples.load(Ordering::Relaxed) as f32 * 1000.0 / rate)
+    }
+}
+
+/// A new window state of `size` (logical pixels), closed, without extra zoom.
+pub fn new_editor_state(size: EditorSize) -> Arc<EguiEditorState> {
+    let size = LogicalSize::new(f64::from(size.width), f64::from(size.height));
+    EguiEditorState::from_size(size, 1.0)
+}
+
+/// The nice-plug-egui application: holds the shared state and draws [`view::draw`].
+pub struct EditorApp {
+    /// Parameters (read every frame, written through the setter).
+    params: Arc<BarkEqParams>,
+    /// The window state, to know the size the window opened at.
+    editor_state: Arc<EguiEditorState>,
+    /// Rate and latency from the audio side.
+    status: Arc<EngineStatus>,
+    /// The host's context, once a window is open.
+    gui_context: Option<GuiContext>,
+    /// GUI-side state between frames.
+    view: EditorView,
+    /// A saved size to ask for in the first frame after opening.
+    pending_size: Option<EditorSize>,
+}
+
+impl NiceEguiApp for EditorApp {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui_context = Some(nice_gui_ctx);
+        // The window opens at the state's size; a project loaded since may have saved another.
+        let opened = self.editor_state.logical_size();
+        let opened = EditorSize::from_logical(f64::from(opened.width), f64::from(opened.height));
+        let saved = self.params.editor_size.get();
+        self.pending_size = (saved != opened).then_some(saved);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut Frame) {
+        if let Some(size) = self.pending_size.take() {
+            let size = egui::vec2(size.width as f32, size.height as f32);
+            ui.send_viewport_cmd(ViewportCommand::InnerSize(size));
+        }
+        let Some(gui_context) = self.gui_context.as_ref() else {
+            return;
+        };
+        let setter = gui_context.param_setter();
+        let min_size = egui::vec2(MIN_WIDTH as f32, MIN_HEIGHT as f32);
+        ResizableWindow::new("bark-eq-editor")
+            .min_size(min_size)
+            .show(ui, |ui| {
+                view::draw(ui, &self.params, &setter, &self.status, &mut self.view);
+            });
+    }
+
+    fn resized(&mut self, new_size: baseview::WindowSize) {
+        // Until the saved size is applied, the window reports the size it opened at.
+        if self.pending_size.is_none() {
+            let logical = new_size.logical;
+            let size = EditorSize::from_logical(logical.width, logical.height);
+            self.params.editor_size.store(size);
+        }
+    }
+}
+
+/// Builds the editor for `params`, reading spectra from `analyzer`.
+pub fn create(
+    params: Arc<BarkEqParams>,
+    editor_state: Arc<EguiEditorState>,
+    status: Arc<EngineStatus>,
+    analyzer: Output<AnalyzerFrame>,
+) -> Option<EguiEditor<EditorApp>> {
+    let app = EditorApp {
+        params,
+        editor_state: editor_state.clone(),
+        status,
+        gui_context: None,
+        view: EditorView::new(Some(analyzer)),
+        pending_size: None,
+    };
+    let min_size = LogicalSize::new(MIN_WIDTH as f32, MIN_HEIGHT as f32);
+    let settings = EguiNiceSettings::new()
+        .with_tile("Bark EQ")
+        .with_resize_hint(ResizeHint::resizable().with_min_logical_size(min_size));
+    create_egui_editor(editor_state, RepaintNotifier::new(), settings, app)
+}

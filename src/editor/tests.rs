@@ -1,0 +1,360 @@
+//! Headless tests of the real editor UI with egui_kittest (no display, no GPU): a recording
+//! `GuiContext` ([`RecordingHost`]) stands in for the host and logs every begin / set / end.
+
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui::{vec2, Event, Modifiers, MouseWheelSource, MouseWheelUnit, Pos2, TouchPhase, Vec2};
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use nice_plug::prelude::*;
+
+use super::plot::{PlotAxes, PLOT_LABEL};
+pub use super::test_host::{set_from_host, Call, RecordingHost};
+use super::{controls, theme, EditorView, EngineStatus};
+use crate::analyzer::AnalyzerFrame;
+use crate::dsp::bands::band_centre_hz;
+use crate::dsp::stft::wola_scale;
+use crate::dsp::{band_name, Engine, NUM_BANDS};
+use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
+
+/// Sample rate the tests run the editor and the engine at.
+const RATE_HZ: f32 = 48_000.0;
+/// Points a test drag moves, in this many pointer events.
+const DRAG_STEPS: usize = 8;
+
+/// The editor in a 900×480 harness with a recording host.
+struct Fixture {
+    params: Arc<BarkEqParams>,
+    host: Arc<RecordingHost>,
+    harness: Harness<'static, EditorView>,
+}
+
+impl Fixture {
+    fn new(view: EditorView) -> Self {
+        let params = Arc::new(BarkEqParams::default());
+        let host = Arc::new(RecordingHost::new(params.clone()));
+        let status = Arc::new(EngineStatus::default());
+        status.set(RATE_HZ, 4096);
+        let (ui_params, ui_host) = (params.clone(), host.clone());
+        let harness = Harness::builder()
+            .with_size(vec2(900.0, 480.0))
+            // 60 frames per second, as on screen (double-clicks need < 0.3 s between clicks).
+            .with_step_dt(1.0 / 60.0)
+            .with_max_steps(120)
+            .with_context_setup(theme::apply)
+            .build_ui_state(
+                move |ui, view: &mut EditorView| {
+                    let setter = ParamSetter::new(ui_host.as_ref());
+                    super::draw(ui, &ui_params, &setter, &status, view);
+                },
+                view,
+            );
+        let mut fixture = Self {
+            params,
+            host,
+            harness,
+        };
+        fixture.harness.run();
+        fixture
+    }
+
+    fn without_analyzer() -> Self {
+        Self::new(EditorView::new(None))
+    }
+
+    /// Centre of the fader of band `band`.
+    fn fader_centre(&self, band: usize) -> Pos2 {
+        let name = band_name(band);
+        self.harness.get_by_label(&name).rect().center()
+    }
+
+    /// Drags from `from` by `delta` with `modifiers` held, then releases.
+    fn drag(&mut self, from: Pos2, delta: Vec2, modifiers: Modifiers) {
+        self.harness.event(Event::ModifiersChanged(modifiers));
+        self.harness.hover_at(from);
+        self.harness.drag_at(from);
+        for step in 1..=DRAG_STEPS {
+            self.harness
+                .hover_at(from + delta * (step as f32 / DRAG_STEPS as f32));
+        }
+        self.harness.drop_at(from + delta);
+        self.harness.event(Event::ModifiersChanged(Modifiers::NONE));
+        self.harness.run();
+    }
+
+    /// Band gains in dB.
+    fn band_gains(&self) -> [f32; NUM_BANDS] {
+        std::array::from_fn(|band| self.params.bands[band].value())
+    }
+}
+
+/// Asserts that `calls` form one gesture on `id`: begin, at least one set, end.
+fn assert_one_gesture(calls: &[Call], id: &str) {
+    assert!(
+        calls.len() >= 3,
+        "expected a gesture on {id}, got {calls:?}"
+    );
+    assert_eq!(calls[0], Call::Begin(id.to_string()), "{calls:?}");
+    assert_eq!(
+        calls[calls.len() - 1],
+        Call::End(id.to_string()),
+        "{calls:?}"
+    );
+    for call in &calls[1..calls.len() - 1] {
+        assert!(
+            matches!(call, Call::Set(set_id, _) if set_id == id),
+            "{calls:?}"
+        );
+    }
+}
+
+/// The value of the last `Set` in `calls`.
+fn last_set(calls: &[Call]) -> f32 {
+    calls
+        .iter()
+        .rev()
+        .find_map(|call| match call {
+            Call::Set(_, value) => Some(*value),
+            _ => None,
+        })
+        .expect("a set call")
+}
+
+#[test]
+fn dragging_a_fader_sets_exactly_that_band_in_one_gesture() {
+    let mut fixture = Fixture::without_analyzer();
+    let from = fixture.fader_centre(8);
+    fixture.drag(from, vec2(0.0, -40.0), Modifiers::NONE);
+    let calls = fixture.host.take_calls();
+    assert_one_gesture(&calls, "band_9");
+    let gains = fixture.band_gains();
+    assert_eq!(last_set(&calls), gains[8]);
+    // The handle follows the pointer: 40 points of a ~108-point, 24 dB track.
+    assert!(
+        gains[8] > 5.0 && gains[8] <= 12.0,
+        "band 9 at {} dB",
+        gains[8]
+    );
+    for (band, &gain) in gains.iter().enumerate().filter(|&(band, _)| band != 8) {
+        assert_eq!(gain, 0.0, "band {band} moved");
+    }
+    // Dragging down cuts.
+    fixture.drag(from, vec2(0.0, 80.0), Modifiers::NONE);
+    assert_one_gesture(&fixture.host.take_calls(), "band_9");
+    assert!(fixture.band_gains()[8] < gains[8] - 5.0);
+}
+
+#[test]
+fn shift_or_ctrl_drag_is_ten_times_finer() {
+    let mut fixture = Fixture::without_analyzer();
+    fixture.drag(fixture.fader_centre(3), vec2(0.0, -40.0), Modifiers::NONE);
+    let coarse_db = fixture.band_gains()[3];
+    for (band, modifiers) in [(4, Modifiers::SHIFT), (5, Modifiers::CTRL)] {
+        fixture.host.take_calls();
+        fixture.drag(fixture.fader_centre(band), vec2(0.0, -40.0), modifiers);
+        let fine_db = fixture.band_gains()[band];
+        assert_one_gesture(&fixture.host.take_calls(), &format!("band_{}", band + 1));
+        assert!(
+            fine_db > 0.0 && (fine_db - coarse_db * 0.1).abs() <= 0.2,
+            "{modifiers:?}: fine {fine_db} dB vs coarse {coarse_db} dB"
+        );
+    }
+}
+
+#[test]
+fn double_click_resets_a_band_to_zero_in_one_gesture() {
+    let mut fixture = Fixture::without_analyzer();
+    set_from_host(&fixture.params.bands[4], 5.0);
+    fixture.harness.run();
+    let name = band_name(4);
+    let fader = fixture.harness.get_by_label(&name);
+    fader.click();
+    fader.click();
+    fixture.harness.run();
+    assert_eq!(fixture.band_gains()[4], 0.0);
+    let id = "band_5".to_string();
+    assert_eq!(
+        fixture.host.take_calls(),
+        [
+            Call::Begin(id.clone()),
+            Call::Set(id.clone(), 0.0),
+            Call::End(id)
+        ]
+    );
+}
+
+#[test]
+fn the_mouse_wheel_nudges_a_band() {
+    let mut fixture = Fixture::without_analyzer();
+    let centre = fixture.fader_centre(19);
+    fixture.harness.hover_at(centre);
+    fixture.harness.event(Event::MouseWheel {
+        unit: MouseWheelUnit::Line,
+        delta: vec2(0.0, 2.0),
+        phase: TouchPhase::Move,
+        source: MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    });
+    fixture.harness.run();
+    assert_eq!(fixture.band_gains()[19], 1.0);
+    let id = "band_20".to_string();
+    assert_eq!(
+        fixture.host.take_calls(),
+        [
+            Call::Begin(id.clone()),
+            Call::Set(id.clone(), 1.0),
+            Call::End(id)
+        ]
+    );
+}
+
+#[test]
+fn flat_zeroes_every_band_with_one_gesture_per_changed_band() {
+    let mut fixture = Fixture::without_analyzer();
+    for (band, gain_db) in [(0, 3.0), (4, -6.5), (24, 12.0)] {
+        set_from_host(&fixture.params.bands[band], gain_db);
+    }
+    fixture.harness.run();
+    fixture.harness.get_by_label(controls::FLAT_LABEL).click();
+    fixture.harness.run();
+    assert_eq!(fixture.band_gains(), [0.0; NUM_BANDS]);
+    let expected: Vec<Call> = ["band_1", "band_5", "band_25"]
+        .into_iter()
+        .flat_map(|id| {
+            let id = id.to_string();
+            [
+                Call::Begin(id.clone()),
+                Call::Set(id.clone(), 0.0),
+                Call::End(id),
+            ]
+        })
+        .collect();
+    assert_eq!(fixture.host.take_calls(), expected);
+}
+
+#[test]
+fn host_automation_moves_the_fader() {
+    let mut fixture = Fixture::without_analyzer();
+    let name = band_name(12);
+    assert_eq!(
+        fixture.harness.get_by_label(&name).value().as_deref(),
+        Some("0.0 dB")
+    );
+    set_from_host(&fixture.params.bands[12], -7.5);
+    fixture.harness.run();
+    let fader = fixture.harness.get_by_label(&name);
+    assert_eq!(fader.value().as_deref(), Some("-7.5 dB"));
+    assert_eq!(fader.accesskit_node().numeric_value(), Some(-7.5));
+    assert!(
+        fixture.host.take_calls().is_empty(),
+        "the editor echoed a host change"
+    );
+}
+
+#[test]
+fn dragging_on_the_plot_sets_the_nearest_band_to_the_pointer_level() {
+    let mut fixture = Fixture::without_analyzer();
+    let axes = PlotAxes {
+        rect: fixture.harness.get_by_label(PLOT_LABEL).rect(),
+    };
+    let from = Pos2::new(axes.freq_to_x(band_centre_hz(8)) + 6.0, axes.db_to_y(0.0));
+    let to_y = axes.db_to_y(6.0);
+    fixture.drag(from, vec2(0.0, to_y - from.y), Modifiers::NONE);
+    let calls = fixture.host.take_calls();
+    assert_one_gesture(&calls, "band_9");
+    assert!((fixture.band_gains()[8] - 6.0).abs() <= 0.15, "{calls:?}");
+}
+
+#[test]
+fn dragging_the_output_bar_sideways_sets_the_output_gain() {
+    let mut fixture = Fixture::without_analyzer();
+    let bar = fixture
+        .harness
+        .get_by_role_and_label(Role::Slider, controls::OUTPUT_LABEL)
+        .rect();
+    fixture.drag(
+        bar.left_center() + vec2(40.0, 0.0),
+        vec2(-30.0, 0.0),
+        Modifiers::NONE,
+    );
+    let calls = fixture.host.take_calls();
+    assert_one_gesture(&calls, "output");
+    let output_db = fixture.params.output.value();
+    // 30 points of a 110-point, 48 dB bar.
+    assert!(
+        (-14.0..-9.0).contains(&output_db),
+        "output at {output_db} dB"
+    );
+    assert_eq!(fixture.band_gains(), [0.0; NUM_BANDS]);
+}
+
+#[test]
+fn mode_bypass_and_fft_buttons_set_their_parameters() {
+    let mut fixture = Fixture::without_analyzer();
+    fixture.harness.get_by_label("Bands").click();
+    fixture.harness.run();
+    assert_eq!(fixture.params.curve.value(), CurveParam::Bands);
+    fixture.harness.get_by_label("Bypass").click();
+    fixture.harness.run();
+    assert!(fixture.params.bypass.value());
+    fixture.harness.get_by_role(Role::ComboBox).click();
+    fixture.harness.run();
+    fixture.harness.get_by_label("8192").click();
+    fixture.harness.run();
+    assert_eq!(fixture.params.fft_size.value(), FftSizeParam::N8192);
+    let calls = fixture.host.take_calls();
+    let begins = calls.iter().filter(|c| matches!(c, Call::Begin(_))).count();
+    let ends = calls.iter().filter(|c| matches!(c, Call::End(_))).count();
+    assert_eq!((begins, ends, calls.len()), (3, 3, 9), "{calls:?}");
+}
+
+#[test]
+fn the_drawn_curve_is_the_engine_curve_at_every_bin() {
+    let mut fixture = Fixture::without_analyzer();
+    for band in 0..NUM_BANDS {
+        set_from_host(&fixture.params.bands[band], ((band * 7) % 25) as f32 - 12.0);
+    }
+    set_from_host(&fixture.params.output, -4.5);
+    set_from_host(&fixture.params.fft_size, FftSizeParam::N2048);
+    for mode in [CurveParam::Smooth, CurveParam::Bands] {
+        set_from_host(&fixture.params.curve, mode);
+        fixture.harness.run();
+
+        let mut engine = Engine::new(RATE_HZ, 1).expect("48 kHz mono is supported");
+        engine.apply(&fixture.params.settings());
+        engine.reset();
+        // The engine builds its curve at the end of the first hop.
+        let mut silence = vec![0.0; engine.hop_len()];
+        engine.process(&mut [&mut silence[..]]);
+        let scale = wola_scale(engine.fft_len());
+
+        let drawn = fixture.harness.state().curve().gains();
+        assert_eq!(drawn.len(), engine.curve().len(), "{mode:?}");
+        for (bin, (&drawn, &applied)) in drawn.iter().zip(engine.curve()).enumerate() {
+            let applied = applied / scale;
+            assert!(
+                (drawn - applied).abs() <= applied * 1e-6,
+                "{mode:?} bin {bin}: drawn {drawn}, engine {applied}"
+            );
+        }
+    }
+}
+
+#[test]
+fn published_spectra_reach_the_view() {
+    let (mut input, output) = triple_buffer::triple_buffer(&AnalyzerFrame::default());
+    let mut fixture = Fixture::new(EditorView::new(Some(output)));
+    assert!(fixture.harness.state().spectrum().is_none());
+    let mut frame = AnalyzerFrame {
+        sample_rate_hz: RATE_HZ,
+        sequence: 1,
+        ..AnalyzerFrame::default()
+    };
+    frame.input_db[100] = -20.0;
+    input.write(frame.clone());
+    fixture.harness.step();
+    assert_eq!(fixture.harness.state().spectrum(), Some(&frame));
+    let plot = fixture.harness.get_by_label(PLOT_LABEL);
+    assert_eq!(plot.accesskit_node().role(), Role::Canvas);
+}
