@@ -4,6 +4,7 @@
 //! applies its output to every frame and the editor draws it.
 
 use super::bands::{band_centre_hz, bin_freq_hz, fill_band_map, NUM_BANDS};
+use super::kernels;
 
 /// How band gains become a curve over frequency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -96,6 +97,9 @@ pub struct BinLayout {
     pub smooth_lower_band: Vec<u8>,
     /// Weight of the upper band in every bin's Smooth interpolation.
     pub smooth_weight: Vec<f32>,
+    /// First bin whose Smooth interpolation starts at band k (bins are sorted by frequency,
+    /// so the bins of each lower band are contiguous); entry 24 is the bin count.
+    smooth_segment_starts: [usize; NUM_BANDS],
 }
 
 impl BinLayout {
@@ -104,18 +108,30 @@ impl BinLayout {
         let num_bins = fft_size / 2 + 1;
         let mut band_of_bin = vec![0u8; num_bins];
         fill_band_map(&mut band_of_bin, fft_size, sample_rate_hz);
-        let (smooth_lower_band, smooth_weight) = (0..num_bins)
+        let (smooth_lower_band, smooth_weight): (Vec<u8>, Vec<f32>) = (0..num_bins)
             .map(|bin| {
                 let (lower, weight) = smooth_position(bin_freq_hz(bin, fft_size, sample_rate_hz));
                 (lower as u8, weight)
             })
             .unzip();
+        let smooth_segment_starts = std::array::from_fn(|band| {
+            let lower_bands = smooth_lower_band.iter();
+            lower_bands
+                .take_while(|&&lower| (lower as usize) < band)
+                .count()
+        });
         Self {
             fft_size,
             band_of_bin,
             smooth_lower_band,
             smooth_weight,
+            smooth_segment_starts,
         }
+    }
+
+    /// The bins whose Smooth interpolation runs from band `lower` to band `lower + 1`.
+    pub fn smooth_segment(&self, lower: usize) -> std::ops::Range<usize> {
+        self.smooth_segment_starts[lower]..self.smooth_segment_starts[lower + 1]
     }
 
     /// Number of bins, `fft_size / 2 + 1`.
@@ -147,19 +163,14 @@ pub fn fill_gain_curve(
             }
         }
         CurveMode::Smooth => {
-            // Band gains padded by one so `lower + 1` needs no bounds check beyond the table.
-            let mut padded_db = [0.0f32; NUM_BANDS + 1];
-            for (padded, gain) in padded_db.iter_mut().zip(gains_db) {
-                *padded = gain + offset_db;
-            }
-            let rows = curve
-                .iter_mut()
-                .zip(&layout.smooth_lower_band)
-                .zip(&layout.smooth_weight);
-            for ((out, &lower), &weight) in rows {
-                let lo_db = padded_db[lower as usize];
-                let hi_db = padded_db[lower as usize + 1];
-                *out = db_to_gain(lo_db + weight * (hi_db - lo_db)) * scale;
+            // Bins are sorted by frequency, so each band's bins form one contiguous segment:
+            // one vectorized pass per segment, no table lookups per bin.
+            for lower in 0..NUM_BANDS - 1 {
+                let bins = layout.smooth_segment(lower);
+                let base_db = gains_db[lower] + offset_db;
+                let delta_db = gains_db[lower + 1] - gains_db[lower];
+                let weights = &layout.smooth_weight[bins.clone()];
+                kernels::interpolated_gains(&mut curve[bins], weights, base_db, delta_db, scale);
             }
         }
     }

@@ -6,7 +6,7 @@ use super::denormal::DenormalGuard;
 use super::settings::{
     clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
 };
-use super::stft::{wola_scale, SpectralFilter, StftChannel, HOP_DIVISOR};
+use super::stft::{ring_len, wola_scale, SpectralFilter, StftChannel, HOP_DIVISOR};
 
 /// Lowest sample rate the engine accepts.
 pub const MIN_SAMPLE_RATE_HZ: f32 = 1_000.0;
@@ -101,6 +101,8 @@ pub struct Engine {
     fft_size: FftSize,
     /// Samples already exchanged in the current hop.
     position_in_hop: usize,
+    /// Where the next input sample goes in the channels' input rings (0 … N + hop).
+    ring_pos: usize,
     /// Linear gain per bin, including the output gain and the WOLA scale.
     curve: Vec<f32>,
     /// The curve must be rebuilt before the next frame.
@@ -149,6 +151,7 @@ impl Engine {
                 .collect(),
             fft_size: FftSize::default(),
             position_in_hop: 0,
+            ring_pos: 0,
             curve: vec![0.0; max_size / 2 + 1],
             curve_stale: true,
             curve_mode: CurveMode::default(),
@@ -227,6 +230,7 @@ impl Engine {
             channel.clear();
         }
         self.position_in_hop = 0;
+        self.ring_pos = 0;
         for ramp in &mut self.band_ramps {
             ramp.snap();
         }
@@ -261,10 +265,11 @@ impl Engine {
             let mut mix_end = mix.start;
             for (io, state) in active_io.iter_mut().zip(&mut self.channels) {
                 let io = &mut io[start..start + run];
-                mix_end = exchange(io, state, fft_len, self.position_in_hop, mix);
+                mix_end = exchange(io, state, fft_len, self.ring_pos, self.position_in_hop, mix);
             }
             self.bypass_mix = mix_end;
             self.position_in_hop += run;
+            self.ring_pos = (self.ring_pos + run) % ring_len(fft_len);
             start += run;
             if self.position_in_hop == hop_len {
                 self.position_in_hop = 0;
@@ -313,6 +318,9 @@ impl Engine {
             self.rebuild_curve();
         }
         let plan = self.fft_size.index();
+        let fft_len = self.fft_len();
+        let ring = ring_len(fft_len);
+        let frame_start = (self.ring_pos + ring - fft_len) % ring;
         // Channels go through in pairs packed into one complex FFT; an odd one out alone.
         for pair in self.channels.chunks_mut(2) {
             let power = self
@@ -321,8 +329,8 @@ impl Engine {
             match pair {
                 [a, b] => self
                     .filter
-                    .filter_frame_pair(plan, a, b, &self.curve, power),
-                [single] => self.filter.filter_frame(plan, single, &self.curve, power),
+                    .filter_frame_pair(plan, a, b, frame_start, power),
+                [single] => self.filter.filter_frame(plan, single, frame_start, power),
                 _ => {}
             }
         }
@@ -345,6 +353,8 @@ impl Engine {
             scale,
             &mut self.curve,
         );
+        self.filter
+            .set_curve(self.fft_size.index(), &self.curve[..layout.num_bins()]);
         self.curve_stale = false;
     }
 }
@@ -383,34 +393,35 @@ fn flush_subnormal(sample: f32) -> f32 {
 }
 
 /// Exchanges one run of samples (within one hop) with a channel's STFT state: stores the
-/// input, writes the finished output (crossfaded with the delayed input while bypass moves).
-/// Returns the bypass mix after the run.
+/// input at `ring_pos`, writes the finished output (crossfaded with the input delayed by N
+/// while bypass moves). Returns the bypass mix after the run.
 fn exchange(
     io: &mut [f32],
     state: &mut StftChannel,
     fft_len: usize,
+    ring_pos: usize,
     position: usize,
     mix: BypassMix,
 ) -> f32 {
     let run = io.len();
-    let (history, incoming) = state.input.split_at_mut(fft_len);
-    let incoming = &mut incoming[position..position + run];
-    let delayed = &history[position..position + run];
+    state.store(fft_len, ring_pos, io, sanitize);
+    let ring = ring_len(fft_len);
+    let delayed = state.history((ring_pos + ring - fft_len) % ring, run);
     let processed = &state.output[position..position + run];
     if mix.start == mix.target {
-        let use_dry = mix.target >= 1.0;
-        for (((sample, new), &dry), &wet) in io.iter_mut().zip(incoming).zip(delayed).zip(processed)
-        {
-            *new = sanitize(*sample);
-            *sample = if use_dry { dry } else { flush_subnormal(wet) };
+        if mix.target >= 1.0 {
+            io.copy_from_slice(delayed);
+        } else {
+            for (sample, &wet) in io.iter_mut().zip(processed) {
+                *sample = flush_subnormal(wet);
+            }
         }
         return mix.start;
     }
     let direction = if mix.target > mix.start { 1.0 } else { -1.0 };
     let mut amount = mix.start;
-    for (((sample, new), &dry), &wet) in io.iter_mut().zip(incoming).zip(delayed).zip(processed) {
+    for ((sample, &dry), &wet) in io.iter_mut().zip(delayed).zip(processed) {
         amount = (amount + direction * mix.step).clamp(0.0, 1.0);
-        *new = sanitize(*sample);
         // Exactly `wet` at 0 and exactly `dry` at 1.
         *sample = flush_subnormal(wet * (1.0 - amount) + dry * amount);
     }

@@ -5,6 +5,7 @@ pub mod bands;
 pub mod curve;
 pub mod denormal;
 pub mod engine;
+pub mod kernels;
 pub mod settings;
 pub mod stft;
 

@@ -11,6 +11,8 @@ use realfft::num_complex::Complex32;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
+use super::kernels;
+
 /// The hop is the FFT size divided by this (75 % overlap).
 pub const HOP_DIVISOR: usize = 4;
 /// Sum over overlapping frames of analysis × synthesis window (Hann² at hop N/4).
@@ -61,6 +63,8 @@ pub struct SpectralFilter {
     packed: Vec<Complex32>,
     /// rustfft in-place scratch, long enough for every plan.
     packed_scratch: Vec<Complex32>,
+    /// The curve, mirrored to all N bins and duplicated for `re, im` (2 × largest size).
+    gains: Vec<f32>,
 }
 
 impl SpectralFilter {
@@ -104,6 +108,7 @@ impl SpectralFilter {
             scratch: vec![Complex32::default(); scratch_len],
             packed: vec![Complex32::default(); max_size],
             packed_scratch: vec![Complex32::default(); packed_scratch_len],
+            gains: vec![0.0; 2 * max_size],
         }
     }
 
@@ -112,9 +117,26 @@ impl SpectralFilter {
         self.plans[plan_index].fft_size
     }
 
+    /// Sets the gain curve (`fft_size / 2 + 1` linear gains) the next frames of plan
+    /// `plan_index` are multiplied by. Stored mirrored and interleaved (one gain per float of
+    /// the full complex spectrum) so applying it is one straight vectorized pass.
+    pub fn set_curve(&mut self, plan_index: usize, curve: &[f32]) {
+        let fft_size = self.plans[plan_index].fft_size;
+        let half = fft_size / 2;
+        let gains = &mut self.gains[..2 * fft_size];
+        let (low, high) = gains.split_at_mut(2 * (half + 1));
+        for (pair, &gain) in low.chunks_exact_mut(2).zip(&curve[..=half]) {
+            pair.fill(gain);
+        }
+        // Bins N/2+1..N mirror bins N/2-1..1.
+        for (pair, &gain) in high.chunks_exact_mut(2).zip(curve[1..half].iter().rev()) {
+            pair.fill(gain);
+        }
+    }
+
     /// Filters one frame of `channel` with plan `plan_index`: window the last N input samples,
-    /// FFT, multiply bin by bin with `curve`, inverse FFT, window again and overlap-add into the
-    /// channel's output; then advance the channel's history by one hop.
+    /// FFT, multiply bin by bin with the curve, inverse FFT, window again and overlap-add into
+    /// the channel's output; then advance the channel's history by one hop.
     ///
     /// When `input_power` is given, the power |X[k]|² of the frame's (unfiltered) spectrum is
     /// added to it bin by bin, for the analyzer.
@@ -122,7 +144,7 @@ impl SpectralFilter {
         &mut self,
         plan_index: usize,
         channel: &mut StftChannel,
-        curve: &[f32],
+        frame_start: usize,
         input_power: Option<&mut [f32]>,
     ) {
         let plan = &self.plans[plan_index];
@@ -133,10 +155,7 @@ impl SpectralFilter {
         let spectrum = &mut self.spectrum[..num_bins];
         let scratch = &mut self.scratch[..];
 
-        let history = &channel.input[hop..fft_size + hop];
-        for ((t, &x), &w) in time.iter_mut().zip(history).zip(&plan.window) {
-            *t = x * w;
-        }
+        kernels::window_into(time, channel.history(frame_start, fft_size), &plan.window);
         let transformed = plan
             .forward
             .process_with_scratch(time, spectrum, scratch)
@@ -146,9 +165,7 @@ impl SpectralFilter {
                 *acc += bin.norm_sqr();
             }
         }
-        for (bin, &gain) in spectrum.iter_mut().zip(&curve[..num_bins]) {
-            *bin *= gain;
-        }
+        kernels::apply_gains(kernels::as_floats_mut(spectrum), &self.gains);
         // A real signal's DC and Nyquist bins are real; realfft's inverse requires it.
         spectrum[0].im = 0.0;
         spectrum[num_bins - 1].im = 0.0;
@@ -162,16 +179,15 @@ impl SpectralFilter {
             time.fill(0.0);
         }
 
-        overlap_add(&mut channel.output[..fft_size], time, &plan.window, hop);
-        channel.input.copy_within(hop..fft_size + hop, 0);
+        let (next, current) = (&mut channel.output_spare, &channel.output);
+        kernels::overlap_add(&mut next[..fft_size], current, time, &plan.window, hop);
+        std::mem::swap(&mut channel.output, &mut channel.output_spare);
     }
-}
 
-impl SpectralFilter {
     /// Filters one frame of two channels at once: the curve is real and symmetric, so one
     /// complex FFT of `a + i·b`, scaled by the curve and inverted, gives `a` filtered in the real
     /// part and `b` filtered in the imaginary part, exactly. Same effect as calling
-    /// [`SpectralFilter::filter_frame`] on each channel, for about half the transform work.
+    /// [`SpectralFilter::filter_frame`] on each channel, for less transform work.
     ///
     /// `input_power` receives |A[k]|² + |B[k]|² = (|Z[k]|² + |Z[N−k]|²) / 2 per bin.
     pub fn filter_frame_pair(
@@ -179,7 +195,7 @@ impl SpectralFilter {
         plan_index: usize,
         a: &mut StftChannel,
         b: &mut StftChannel,
-        curve: &[f32],
+        frame_start: usize,
         input_power: Option<&mut [f32]>,
     ) {
         let plan = &self.plans[plan_index];
@@ -190,106 +206,88 @@ impl SpectralFilter {
         let scratch = &mut self.packed_scratch[..];
         let window = &plan.window[..fft_size];
 
-        let history_a = &a.input[hop..fft_size + hop];
-        let history_b = &b.input[hop..fft_size + hop];
-        for (((z, &x), &y), &w) in packed.iter_mut().zip(history_a).zip(history_b).zip(window) {
-            *z = Complex32::new(x * w, y * w);
-        }
+        let history_a = a.history(frame_start, fft_size);
+        let history_b = b.history(frame_start, fft_size);
+        kernels::pack_windowed(packed, history_a, history_b, window);
         plan.packed_forward.process_with_scratch(packed, scratch);
         if let Some(power) = input_power {
             power[0] += packed[0].norm_sqr();
             let mirrored = packed[half..].iter().rev();
-            for ((acc, z), z_mirror) in power[1..=half]
-                .iter_mut()
-                .zip(&packed[1..=half])
-                .zip(mirrored)
-            {
+            let bins = power[1..=half].iter_mut().zip(&packed[1..=half]);
+            for ((acc, z), z_mirror) in bins.zip(mirrored) {
                 *acc += 0.5 * (z.norm_sqr() + z_mirror.norm_sqr());
             }
         }
-        // Bins 0..=N/2 take curve[k]; bins N/2+1..N are the mirror images, curve[N−k].
-        let (low, high) = packed.split_at_mut(half + 1);
-        for (z, &gain) in low.iter_mut().zip(&curve[..=half]) {
-            *z *= gain;
-        }
-        for (z, &gain) in high.iter_mut().zip(curve[1..half].iter().rev()) {
-            *z *= gain;
-        }
+        kernels::apply_gains(kernels::as_floats_mut(packed), &self.gains);
         plan.packed_inverse.process_with_scratch(packed, scratch);
 
-        overlap_add_pair(
-            &mut a.output[..fft_size],
-            &mut b.output[..fft_size],
-            packed,
-            window,
-            hop,
-        );
-        a.input.copy_within(hop..fft_size + hop, 0);
-        b.input.copy_within(hop..fft_size + hop, 0);
+        let next = [
+            &mut a.output_spare[..fft_size],
+            &mut b.output_spare[..fft_size],
+        ];
+        kernels::overlap_add_pair(next, [&a.output, &b.output], packed, window, hop);
+        std::mem::swap(&mut a.output, &mut a.output_spare);
+        std::mem::swap(&mut b.output, &mut b.output_spare);
     }
 }
 
-/// [`overlap_add`] for a packed pair: real parts into `out_a`, imaginary parts into `out_b`.
-fn overlap_add_pair(
-    out_a: &mut [f32],
-    out_b: &mut [f32],
-    frame: &[Complex32],
-    window: &[f32],
-    hop: usize,
-) {
-    let len = out_a.len();
-    let keep = len - hop;
-    let (out_b, frame, window) = (&mut out_b[..len], &frame[..len], &window[..len]);
-    for i in 0..keep {
-        out_a[i] = out_a[i + hop] + frame[i].re * window[i];
-        out_b[i] = out_b[i + hop] + frame[i].im * window[i];
-    }
-    for i in keep..len {
-        out_a[i] = frame[i].re * window[i];
-        out_b[i] = frame[i].im * window[i];
-    }
+/// Length of the input ring for an FFT of `fft_size` points: N + hop samples.
+pub fn ring_len(fft_size: usize) -> usize {
+    fft_size + fft_size / HOP_DIVISOR
 }
 
-/// Shifts `output` left by `hop` (those samples have been played) and adds the windowed frame.
-fn overlap_add(output: &mut [f32], frame: &[f32], window: &[f32], hop: usize) {
-    let keep = output.len() - hop;
-    for i in 0..keep {
-        output[i] = output[i + hop] + frame[i] * window[i];
-    }
-    for ((out, &x), &w) in output[keep..]
-        .iter_mut()
-        .zip(&frame[keep..])
-        .zip(&window[keep..])
-    {
-        *out = x * w;
-    }
-}
-
-/// The per-channel STFT state: input history and overlap-add accumulator.
+/// The per-channel STFT state: input ring and overlap-add accumulator.
 ///
-/// For the current FFT size N and hop H, `input[..N + H]` holds the last N + H input samples
-/// (oldest first, the newest H written at `N + position`), and `output[..H]` the finished
-/// output samples of the current hop. Output is the input delayed by exactly N samples.
+/// For the current FFT size N and hop H, the input ring holds the last R = N + H samples, each
+/// written twice (at `p` and `p + R`) so that any N consecutive samples are one slice:
+/// no history is ever shifted. `output[..H]` holds the finished output samples of the current
+/// hop. Output is the input delayed by exactly N samples.
 pub struct StftChannel {
-    /// Input history, sized for the largest FFT: N + hop samples.
+    /// Input ring, stored twice over: 2 × (N + hop) samples for the largest FFT.
     pub input: Vec<f32>,
     /// Overlap-add accumulator, sized for the largest FFT: N samples.
     pub output: Vec<f32>,
+    /// The accumulator being built by the next frame; swapped with `output` after each frame.
+    output_spare: Vec<f32>,
 }
 
 impl StftChannel {
     /// Allocates a channel for FFT sizes up to `max_fft_size`.
     pub fn new(max_fft_size: usize) -> Self {
         Self {
-            input: vec![0.0; max_fft_size + max_fft_size / HOP_DIVISOR],
+            input: vec![0.0; 2 * ring_len(max_fft_size)],
             output: vec![0.0; max_fft_size],
+            output_spare: vec![0.0; max_fft_size],
         }
+    }
+
+    /// Writes `samples` into the ring of an FFT of `fft_size` points at `write_pos` (< R, and
+    /// `write_pos + samples.len() <= R`) and its mirror, each made safe by `sanitize`.
+    pub fn store(
+        &mut self,
+        fft_size: usize,
+        write_pos: usize,
+        samples: &[f32],
+        sanitize: impl Fn(f32) -> f32,
+    ) {
+        let (first, mirror) = self.input.split_at_mut(ring_len(fft_size));
+        let incoming = &mut first[write_pos..write_pos + samples.len()];
+        for (stored, &sample) in incoming.iter_mut().zip(samples) {
+            *stored = sanitize(sample);
+        }
+        mirror[write_pos..write_pos + samples.len()].copy_from_slice(incoming);
+    }
+
+    /// `len` consecutive input samples starting at ring position `start` (< R).
+    pub fn history(&self, start: usize, len: usize) -> &[f32] {
+        &self.input[start..start + len]
     }
 
     /// Forgets all history (silence in, silence out).
     pub fn clear(&mut self) {
         self.input.fill(0.0);
         self.output.fill(0.0);
+        self.output_spare.fill(0.0);
     }
 }
 
@@ -333,19 +331,23 @@ mod tests {
         let (left, right) = (signal(5), signal(9));
         let mut real = [StftChannel::new(fft_size), StftChannel::new(fft_size)];
         let mut packed = [StftChannel::new(fft_size), StftChannel::new(fft_size)];
+        filter.set_curve(0, &curve);
         let bins = fft_size / 2 + 1;
         let (mut power_real, mut power_packed) = (vec![0.0; bins], vec![0.0; bins]);
-        for (l, r) in left.chunks(hop).zip(right.chunks(hop)) {
+        let ring = ring_len(fft_size);
+        for (hop_index, (l, r)) in left.chunks(hop).zip(right.chunks(hop)).enumerate() {
+            let write_pos = (hop_index * hop) % ring;
             for (channels, block) in [(&mut real, [l, r]), (&mut packed, [l, r])] {
                 for (channel, samples) in channels.iter_mut().zip(block) {
-                    channel.input[fft_size..fft_size + hop].copy_from_slice(samples);
+                    channel.store(fft_size, write_pos, samples, |x| x);
                 }
             }
+            let frame_start = (write_pos + hop + ring - fft_size) % ring;
             for channel in &mut real {
-                filter.filter_frame(0, channel, &curve, Some(&mut power_real));
+                filter.filter_frame(0, channel, frame_start, Some(&mut power_real));
             }
             let [a, b] = &mut packed;
-            filter.filter_frame_pair(0, a, b, &curve, Some(&mut power_packed));
+            filter.filter_frame_pair(0, a, b, frame_start, Some(&mut power_packed));
             for (r, p) in real.iter().zip(&packed) {
                 for (x, y) in r.output.iter().zip(&p.output) {
                     assert!((x - y).abs() < 1e-5, "{x} vs {y}");
@@ -364,14 +366,18 @@ mod tests {
         let mut filter = SpectralFilter::new(&[fft_size]);
         let mut channel = StftChannel::new(fft_size);
         let curve = vec![wola_scale(fft_size); fft_size / 2 + 1];
+        filter.set_curve(0, &curve);
         let input: Vec<f32> = (0..20 * hop)
             .map(|i| ((i * 37) % 11) as f32 - 5.0)
             .collect();
         let mut output = Vec::new();
-        for block in input.chunks(hop) {
-            channel.input[fft_size..fft_size + hop].copy_from_slice(block);
+        let ring = ring_len(fft_size);
+        for (hop_index, block) in input.chunks(hop).enumerate() {
+            let write_pos = (hop_index * hop) % ring;
+            channel.store(fft_size, write_pos, block, |x| x);
             output.extend_from_slice(&channel.output[..hop]);
-            filter.filter_frame(0, &mut channel, &curve, None);
+            let frame_start = (write_pos + hop + ring - fft_size) % ring;
+            filter.filter_frame(0, &mut channel, frame_start, None);
         }
         for (i, &y) in output.iter().enumerate() {
             let expected = if i >= fft_size {
