@@ -100,6 +100,8 @@ pub struct BinLayout {
     /// First bin whose Smooth interpolation starts at band k (bins are sorted by frequency,
     /// so the bins of each lower band are contiguous); entry 24 is the bin count.
     smooth_segment_starts: [usize; NUM_BANDS],
+    /// First bin of each band (bins are sorted, so each band's bins are contiguous).
+    band_starts: [usize; NUM_BANDS],
 }
 
 impl BinLayout {
@@ -120,13 +122,28 @@ impl BinLayout {
                 .take_while(|&&lower| (lower as usize) < band)
                 .count()
         });
+        let band_starts = std::array::from_fn(|band| {
+            let bands = band_of_bin.iter();
+            bands.take_while(|&&b| (b as usize) < band).count()
+        });
         Self {
             fft_size,
             band_of_bin,
             smooth_lower_band,
             smooth_weight,
             smooth_segment_starts,
+            band_starts,
         }
+    }
+
+    /// The bins of band `band` (empty for a band above Nyquist).
+    pub fn band_bins(&self, band: usize) -> std::ops::Range<usize> {
+        let end = self
+            .band_starts
+            .get(band + 1)
+            .copied()
+            .unwrap_or(self.num_bins());
+        self.band_starts[band]..end
     }
 
     /// The bins whose Smooth interpolation runs from band `lower` to band `lower + 1`.
@@ -153,19 +170,38 @@ pub fn fill_gain_curve(
     scale: f32,
     curve: &mut [f32],
 ) {
+    let all_bands = [true; NUM_BANDS];
+    refill_gain_curve(mode, layout, gains_db, offset_db, scale, curve, &all_bands);
+}
+
+/// [`fill_gain_curve`] for a curve that was filled with the same mode, layout, offset and
+/// scale, where only the bands marked in `changed` have new gains: rewrites just the bins
+/// whose gain depends on them (a band's own bins in Bands mode, the two segments that end at
+/// its centre in Smooth mode).
+pub fn refill_gain_curve(
+    mode: CurveMode,
+    layout: &BinLayout,
+    gains_db: &[f32; NUM_BANDS],
+    offset_db: f32,
+    scale: f32,
+    curve: &mut [f32],
+    changed: &[bool; NUM_BANDS],
+) {
     let curve = &mut curve[..layout.num_bins()];
     match mode {
         CurveMode::Bands => {
-            let band_gain: [f32; NUM_BANDS] =
-                std::array::from_fn(|band| db_to_gain(gains_db[band] + offset_db) * scale);
-            for (out, &band) in curve.iter_mut().zip(&layout.band_of_bin) {
-                *out = band_gain[band as usize];
+            for band in (0..NUM_BANDS).filter(|&band| changed[band]) {
+                let gain = db_to_gain(gains_db[band] + offset_db) * scale;
+                curve[layout.band_bins(band)].fill(gain);
             }
         }
         CurveMode::Smooth => {
             // Bins are sorted by frequency, so each band's bins form one contiguous segment:
             // one vectorized pass per segment, no table lookups per bin.
             for lower in 0..NUM_BANDS - 1 {
+                if !(changed[lower] || changed[lower + 1]) {
+                    continue;
+                }
                 let bins = layout.smooth_segment(lower);
                 let base_db = gains_db[lower] + offset_db;
                 let delta_db = gains_db[lower + 1] - gains_db[lower];
@@ -230,6 +266,42 @@ mod tests {
             let band = layout.band_of_bin[bin] as usize;
             let expected = 10f32.powf(gains[band] / 20.0);
             assert!((value - expected).abs() <= expected * 1e-6, "bin {bin}");
+        }
+    }
+
+    #[test]
+    fn refilling_the_changed_bands_equals_a_full_fill() {
+        let layout = BinLayout::new(4096, 48_000.0);
+        for mode in [CurveMode::Smooth, CurveMode::Bands] {
+            let mut gains: [f32; NUM_BANDS] = std::array::from_fn(|b| (b % 5) as f32 - 2.0);
+            let mut curve = vec![0.0; layout.num_bins()];
+            fill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut curve);
+            let mut changed = [false; NUM_BANDS];
+            for band in [0, 8, 9, 24] {
+                gains[band] += 3.5;
+                changed[band] = true;
+            }
+            refill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut curve, &changed);
+            let mut full = vec![0.0; layout.num_bins()];
+            fill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut full);
+            assert_eq!(curve, full, "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn band_bins_partition_the_spectrum() {
+        for rate in [8_000.0, 48_000.0] {
+            let layout = BinLayout::new(2048, rate);
+            let mut next = 0;
+            for band in 0..NUM_BANDS {
+                let bins = layout.band_bins(band);
+                assert_eq!(bins.start, next);
+                assert!(bins
+                    .clone()
+                    .all(|bin| layout.band_of_bin[bin] as usize == band));
+                next = bins.end;
+            }
+            assert_eq!(next, layout.num_bins());
         }
     }
 

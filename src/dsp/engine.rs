@@ -1,7 +1,7 @@
 //! The real-time engine: STFT per channel, one shared gain curve, smoothed gains, bypass.
 
 use super::bands::NUM_BANDS;
-use super::curve::{fill_gain_curve, BinLayout, CurveMode};
+use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
 use super::settings::{
     clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
@@ -310,12 +310,15 @@ impl Engine {
     /// Advances the gain ramps, rebuilds the curve if anything moved and filters one frame
     /// of every channel.
     fn end_of_hop(&mut self) {
-        let mut moved = self.output_ramp.advance();
-        for ramp in &mut self.band_ramps {
-            moved |= ramp.advance();
+        let output_moved = self.output_ramp.advance();
+        let mut bands_moved = [false; NUM_BANDS];
+        for (moved, ramp) in bands_moved.iter_mut().zip(&mut self.band_ramps) {
+            *moved = ramp.advance();
         }
-        if moved || self.curve_stale {
-            self.rebuild_curve();
+        if self.curve_stale || output_moved {
+            self.rebuild_curve(&[true; NUM_BANDS]);
+        } else if bands_moved.contains(&true) {
+            self.rebuild_curve(&bands_moved);
         }
         let plan = self.fft_size.index();
         let fft_len = self.fft_len();
@@ -339,19 +342,20 @@ impl Engine {
         }
     }
 
-    /// Fills the curve from the smoothed gains.
-    fn rebuild_curve(&mut self) {
+    /// Refills the curve from the smoothed gains where the bands marked in `changed` reach.
+    fn rebuild_curve(&mut self, changed: &[bool; NUM_BANDS]) {
         let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
         let layout = &self.layouts[self.fft_size.index()];
         let scale = wola_scale(layout.fft_size);
         let offset_db = self.output_ramp.current;
-        fill_gain_curve(
+        refill_gain_curve(
             self.curve_mode,
             layout,
             &gains_db,
             offset_db,
             scale,
             &mut self.curve,
+            changed,
         );
         self.filter
             .set_curve(self.fft_size.index(), &self.curve[..layout.num_bins()]);
