@@ -9,9 +9,9 @@ mod bench_common;
 use std::ops::Range;
 use std::sync::Arc;
 
-use bark_eq::dsp::bands::{bin_freq_hz, fill_band_map, BAND_EDGES_HZ};
+use bark_eq::dsp::bands::{bin_freq_hz, BAND_EDGES_HZ};
 use bark_eq::dsp::curve::db_to_gain;
-use bark_eq::dsp::NUM_BANDS;
+use bark_eq::dsp::{BinLayout, NUM_BANDS};
 use criterion::{BenchmarkId, Criterion};
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
@@ -52,15 +52,9 @@ struct Chunker<T: realfft::FftNum> {
 impl<T: realfft::FftNum + From<f32>> Chunker<T> {
     fn new() -> Self {
         let mut planner = RealFftPlanner::<T>::new();
-        let mut band_of_bin = vec![0u8; BINS];
-        fill_band_map(&mut band_of_bin, CHUNK, RATE_HZ);
-        let band_bins = (0..NUM_BANDS)
-            .map(|band| {
-                let start = band_of_bin.iter().position(|&b| b as usize >= band);
-                let end = band_of_bin.iter().position(|&b| b as usize > band);
-                start.unwrap_or(BINS)..end.unwrap_or(BINS)
-            })
-            .collect();
+        let layout = BinLayout::new(CHUNK, RATE_HZ);
+        let band_of_bin = layout.band_of_bin.clone();
+        let band_bins = (0..NUM_BANDS).map(|band| layout.band_bins(band)).collect();
         let gains = gains_db();
         let norm = 1.0 / CHUNK as f32;
         let gains_linear: [T; NUM_BANDS] =

@@ -93,8 +93,6 @@ pub struct BinLayout {
     pub fft_size: usize,
     /// Band of every bin (`fft_size / 2 + 1` entries), for Bands mode.
     pub band_of_bin: Vec<u8>,
-    /// Lower band of every bin's Smooth interpolation.
-    pub smooth_lower_band: Vec<u8>,
     /// Weight of the upper band in every bin's Smooth interpolation.
     pub smooth_weight: Vec<f32>,
     /// First bin whose Smooth interpolation starts at band k (bins are sorted by frequency,
@@ -129,7 +127,6 @@ impl BinLayout {
         Self {
             fft_size,
             band_of_bin,
-            smooth_lower_band,
             smooth_weight,
             smooth_segment_starts,
             band_starts,
