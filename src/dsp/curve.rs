@@ -174,7 +174,7 @@ pub fn fill_gain_curve(
 /// [`fill_gain_curve`] for a curve that was filled with the same mode, layout, offset and
 /// scale, where only the bands marked in `changed` have new gains: rewrites just the bins
 /// whose gain depends on them (a band's own bins in Bands mode, the two segments that end at
-/// its centre in Smooth mode).
+/// its centre in Smooth mode). Returns the span of bins it rewrote (empty if none).
 pub fn refill_gain_curve(
     mode: CurveMode,
     layout: &BinLayout,
@@ -183,13 +183,19 @@ pub fn refill_gain_curve(
     scale: f32,
     curve: &mut [f32],
     changed: &[bool; NUM_BANDS],
-) {
+) -> std::ops::Range<usize> {
     let curve = &mut curve[..layout.num_bins()];
+    let mut rewritten = curve.len()..0;
+    let mut cover = |bins: &std::ops::Range<usize>| {
+        rewritten = rewritten.start.min(bins.start)..rewritten.end.max(bins.end);
+    };
     match mode {
         CurveMode::Bands => {
             for band in (0..NUM_BANDS).filter(|&band| changed[band]) {
                 let gain = db_to_gain(gains_db[band] + offset_db) * scale;
-                curve[layout.band_bins(band)].fill(gain);
+                let bins = layout.band_bins(band);
+                cover(&bins);
+                curve[bins].fill(gain);
             }
         }
         CurveMode::Smooth => {
@@ -203,9 +209,15 @@ pub fn refill_gain_curve(
                 let base_db = gains_db[lower] + offset_db;
                 let delta_db = gains_db[lower + 1] - gains_db[lower];
                 let weights = &layout.smooth_weight[bins.clone()];
+                cover(&bins);
                 kernels::interpolated_gains(&mut curve[bins], weights, base_db, delta_db, scale);
             }
         }
+    }
+    if rewritten.is_empty() {
+        0..0
+    } else {
+        rewritten
     }
 }
 
@@ -269,19 +281,42 @@ mod tests {
     #[test]
     fn refilling_the_changed_bands_equals_a_full_fill() {
         let layout = BinLayout::new(4096, 48_000.0);
-        for mode in [CurveMode::Smooth, CurveMode::Bands] {
+        let edge_and_middle: &[usize] = &[0, 8, 9, 24];
+        let middle: &[usize] = &[8, 9, 12];
+        for (mode, moved) in [CurveMode::Smooth, CurveMode::Bands]
+            .into_iter()
+            .flat_map(|mode| [(mode, edge_and_middle), (mode, middle)])
+        {
             let mut gains: [f32; NUM_BANDS] = std::array::from_fn(|b| (b % 5) as f32 - 2.0);
             let mut curve = vec![0.0; layout.num_bins()];
             fill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut curve);
             let mut changed = [false; NUM_BANDS];
-            for band in [0, 8, 9, 24] {
+            for &band in moved {
                 gains[band] += 3.5;
                 changed[band] = true;
             }
-            refill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut curve, &changed);
+            let before = curve.clone();
+            let rewritten =
+                refill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut curve, &changed);
             let mut full = vec![0.0; layout.num_bins()];
             fill_gain_curve(mode, &layout, &gains, -1.0, 0.25, &mut full);
-            assert_eq!(curve, full, "{mode:?}");
+            assert_eq!(curve, full, "{mode:?} {moved:?}");
+            // The reported span holds every rewritten bin, and only the moved bands' reach.
+            let outside: Vec<usize> = (0..layout.num_bins())
+                .filter(|bin| !rewritten.contains(bin))
+                .collect();
+            for &bin in &outside {
+                assert_eq!(
+                    curve[bin], before[bin],
+                    "{mode:?}: bin {bin} outside {rewritten:?}"
+                );
+            }
+            if moved == middle {
+                assert!(
+                    outside.len() > layout.num_bins() / 2,
+                    "{mode:?}: {rewritten:?}"
+                );
+            }
         }
     }
 

@@ -1,4 +1,5 @@
-//! The real-time engine: STFT per channel, one shared gain curve, smoothed gains, bypass.
+//! The real-time engine: STFT lanes (channel pairs packed into one complex FFT, an odd channel
+//! alone), one shared gain curve, smoothed gains, bypass.
 
 use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
@@ -6,7 +7,8 @@ use super::denormal::DenormalGuard;
 use super::settings::{
     clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
 };
-use super::stft::{ring_len, wola_scale, SpectralFilter, StftChannel, HOP_DIVISOR};
+use super::stft::{wola_scale, SpectralFilter, StftLane, StreamPosition, HOP_DIVISOR};
+use realfft::num_complex::Complex32;
 
 /// Lowest sample rate the engine accepts.
 pub const MIN_SAMPLE_RATE_HZ: f32 = 1_000.0;
@@ -95,14 +97,18 @@ pub struct Engine {
     filter: SpectralFilter,
     /// Per-bin tables for every [`FftSize`], same indexing.
     layouts: Vec<BinLayout>,
-    /// One STFT state per channel.
-    channels: Vec<StftChannel>,
+    /// Number of channels.
+    num_channels: usize,
+    /// Channels 2k and 2k + 1, packed as one complex signal.
+    pairs: Vec<StftLane<Complex32>>,
+    /// The last channel when the count is odd.
+    odd: Option<StftLane<f32>>,
+    /// Silent stand-ins (one hop long) for channels a host block leaves out.
+    spare: [Vec<f32>; 2],
     /// Selected FFT size.
     fft_size: FftSize,
-    /// Samples already exchanged in the current hop.
-    position_in_hop: usize,
-    /// Where the next input sample goes in the channels' input rings (0 … N + hop).
-    ring_pos: usize,
+    /// Position in the stream, shared by all lanes.
+    position: StreamPosition,
     /// Linear gain per bin, including the output gain and the WOLA scale.
     curve: Vec<f32>,
     /// The curve must be rebuilt before the next frame.
@@ -146,12 +152,14 @@ impl Engine {
                 .iter()
                 .map(|&n| BinLayout::new(n, sample_rate_hz))
                 .collect(),
-            channels: (0..num_channels)
-                .map(|_| StftChannel::new(max_size))
+            num_channels,
+            pairs: (0..num_channels / 2)
+                .map(|_| StftLane::new(max_size))
                 .collect(),
+            odd: (num_channels % 2 == 1).then(|| StftLane::new(max_size)),
+            spare: [0; 2].map(|_| vec![0.0; max_size / HOP_DIVISOR]),
             fft_size: FftSize::default(),
-            position_in_hop: 0,
-            ring_pos: 0,
+            position: StreamPosition::default(),
             curve: vec![0.0; max_size / 2 + 1],
             curve_stale: true,
             curve_mode: CurveMode::default(),
@@ -172,7 +180,7 @@ impl Engine {
 
     /// Number of channels the engine processes.
     pub fn num_channels(&self) -> usize {
-        self.channels.len()
+        self.num_channels
     }
 
     /// Current FFT size N in points (after sample-rate scaling).
@@ -226,11 +234,13 @@ impl Engine {
 
     /// Forgets all audio history and jumps every smoothed value to its target.
     pub fn reset(&mut self) {
-        for channel in &mut self.channels {
-            channel.clear();
+        for lane in &mut self.pairs {
+            lane.clear();
         }
-        self.position_in_hop = 0;
-        self.ring_pos = 0;
+        if let Some(lane) = &mut self.odd {
+            lane.clear();
+        }
+        self.position = StreamPosition::default();
         for ramp in &mut self.band_ramps {
             ramp.snap();
         }
@@ -245,34 +255,59 @@ impl Engine {
     /// shortest channel is processed.
     pub fn process(&mut self, channels: &mut [&mut [f32]]) {
         let _flush_denormals = DenormalGuard::new();
-        let active = channels.len().min(self.channels.len());
+        let active = channels.len().min(self.num_channels);
         let (active_io, extra_io) = channels.split_at_mut(active);
         for extra in extra_io.iter_mut() {
             extra.fill(0.0);
         }
         let len = active_io.iter().map(|c| c.len()).min().unwrap_or(0);
+        let plan = self.fft_size.index();
         let fft_len = self.fft_len();
         let hop_len = self.hop_len();
         let mix_step = 1.0 / hop_len as f32;
         let mut start = 0;
         while start < len {
-            let run = (hop_len - self.position_in_hop).min(len - start);
+            let run = (hop_len - self.position.in_hop).min(len - start);
+            let span = start..start + run;
             let mix = BypassMix {
                 start: self.bypass_mix,
                 target: if self.bypass { 1.0 } else { 0.0 },
                 step: mix_step,
             };
+            let at = self.position;
+            let delayed = at.history_start(fft_len);
+            let [spare_a, spare_b] = &mut self.spare;
+            let (spare_a, spare_b) = (&mut spare_a[..run], &mut spare_b[..run]);
+            let mut groups = active_io.chunks_mut(2);
             let mut mix_end = mix.start;
-            for (io, state) in active_io.iter_mut().zip(&mut self.channels) {
-                let io = &mut io[start..start + run];
-                mix_end = exchange(io, state, fft_len, self.ring_pos, self.position_in_hop, mix);
+            for lane in &mut self.pairs {
+                // A channel the block leaves out is fed silence and its output dropped.
+                spare_a.fill(0.0);
+                spare_b.fill(0.0);
+                let (a, b) = match groups.next() {
+                    Some([a, b]) => (&mut a[span.clone()], &mut b[span.clone()]),
+                    Some([a]) => (&mut a[span.clone()], &mut *spare_b),
+                    _ => (&mut *spare_a, &mut *spare_b),
+                };
+                self.filter
+                    .exchange_pair(plan, lane, [&mut *a, &mut *b], at, MAX_INPUT_ABS);
+                let dry = lane.history(delayed, run);
+                mix_dry(a, dry.iter().map(|z| z.re), mix);
+                mix_end = mix_dry(b, dry.iter().map(|z| z.im), mix);
+            }
+            if let Some(lane) = &mut self.odd {
+                spare_a.fill(0.0);
+                let io = match groups.next() {
+                    Some([io, ..]) => &mut io[span.clone()],
+                    _ => &mut *spare_a,
+                };
+                self.filter.exchange(plan, lane, io, at, MAX_INPUT_ABS);
+                let dry = lane.history(delayed, run);
+                mix_end = mix_dry(io, dry.iter().copied(), mix);
             }
             self.bypass_mix = mix_end;
-            self.position_in_hop += run;
-            self.ring_pos = (self.ring_pos + run) % ring_len(fft_len);
             start += run;
-            if self.position_in_hop == hop_len {
-                self.position_in_hop = 0;
+            if self.position.advance(fft_len, run) {
                 self.end_of_hop();
             }
         }
@@ -321,24 +356,18 @@ impl Engine {
             self.rebuild_curve(&bands_moved);
         }
         let plan = self.fft_size.index();
-        let fft_len = self.fft_len();
-        let ring = ring_len(fft_len);
-        let frame_start = (self.ring_pos + ring - fft_len) % ring;
-        // Channels go through in pairs packed into one complex FFT; an odd one out alone.
-        for pair in self.channels.chunks_mut(2) {
-            let power = self
-                .analyzer_enabled
-                .then_some(&mut self.analyzer_power[..]);
-            match pair {
-                [a, b] => self
-                    .filter
-                    .filter_frame_pair(plan, a, b, frame_start, power),
-                [single] => self.filter.filter_frame(plan, single, frame_start, power),
-                _ => {}
-            }
+        let at = self.position;
+        let enabled = self.analyzer_enabled;
+        for lane in &mut self.pairs {
+            let power = enabled.then_some(&mut self.analyzer_power[..]);
+            self.filter.filter_frame_pair(plan, lane, at, power);
+        }
+        if let Some(lane) = &mut self.odd {
+            let power = enabled.then_some(&mut self.analyzer_power[..]);
+            self.filter.filter_frame(plan, lane, at, power);
         }
         if self.analyzer_enabled {
-            self.analyzer_frames += self.channels.len() as u32;
+            self.analyzer_frames += self.num_channels as u32;
         }
     }
 
@@ -348,7 +377,7 @@ impl Engine {
         let layout = &self.layouts[self.fft_size.index()];
         let scale = wola_scale(layout.fft_size);
         let offset_db = self.output_ramp.current;
-        refill_gain_curve(
+        let rewritten = refill_gain_curve(
             self.curve_mode,
             layout,
             &gains_db,
@@ -357,8 +386,9 @@ impl Engine {
             &mut self.curve,
             changed,
         );
+        let curve = &self.curve[..layout.num_bins()];
         self.filter
-            .set_curve(self.fft_size.index(), &self.curve[..layout.num_bins()]);
+            .set_curve(self.fft_size.index(), curve, rewritten);
         self.curve_stale = false;
     }
 }
@@ -374,18 +404,6 @@ struct BypassMix {
     step: f32,
 }
 
-/// Makes an input sample safe for the FFT: non-finite and subnormal values become 0, and the
-/// magnitude is limited to [`MAX_INPUT_ABS`].
-#[inline(always)]
-fn sanitize(sample: f32) -> f32 {
-    let magnitude = sample.abs();
-    if !sample.is_finite() || magnitude < f32::MIN_POSITIVE {
-        0.0
-    } else {
-        sample.clamp(-MAX_INPUT_ABS, MAX_INPUT_ABS)
-    }
-}
-
 /// Replaces a subnormal output sample by 0.
 #[inline(always)]
 fn flush_subnormal(sample: f32) -> f32 {
@@ -396,38 +414,23 @@ fn flush_subnormal(sample: f32) -> f32 {
     }
 }
 
-/// Exchanges one run of samples (within one hop) with a channel's STFT state: stores the
-/// input at `ring_pos`, writes the finished output (crossfaded with the input delayed by N
-/// while bypass moves). Returns the bypass mix after the run.
-fn exchange(
-    io: &mut [f32],
-    state: &mut StftChannel,
-    fft_len: usize,
-    ring_pos: usize,
-    position: usize,
-    mix: BypassMix,
-) -> f32 {
-    let run = io.len();
-    state.store(fft_len, ring_pos, io, sanitize);
-    let ring = ring_len(fft_len);
-    let delayed = state.history((ring_pos + ring - fft_len) % ring, run);
-    let processed = &state.output[position..position + run];
+/// Applies the bypass mix to one channel's run: `io` holds the processed output, `dry` the
+/// input delayed by N. Returns the mix after the run.
+fn mix_dry(io: &mut [f32], dry: impl Iterator<Item = f32>, mix: BypassMix) -> f32 {
     if mix.start == mix.target {
         if mix.target >= 1.0 {
-            io.copy_from_slice(delayed);
-        } else {
-            for (sample, &wet) in io.iter_mut().zip(processed) {
-                *sample = flush_subnormal(wet);
+            for (sample, dry) in io.iter_mut().zip(dry) {
+                *sample = dry;
             }
         }
         return mix.start;
     }
     let direction = if mix.target > mix.start { 1.0 } else { -1.0 };
     let mut amount = mix.start;
-    for ((sample, &dry), &wet) in io.iter_mut().zip(delayed).zip(processed) {
+    for (sample, dry) in io.iter_mut().zip(dry) {
         amount = (amount + direction * mix.step).clamp(0.0, 1.0);
         // Exactly `wet` at 0 and exactly `dry` at 1.
-        *sample = flush_subnormal(wet * (1.0 - amount) + dry * amount);
+        *sample = flush_subnormal(*sample * (1.0 - amount) + dry * amount);
     }
     amount
 }

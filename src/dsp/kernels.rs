@@ -6,6 +6,7 @@
 use realfft::num_complex::Complex32;
 
 use super::curve::db_to_gain;
+use super::stft::OVERLAP;
 
 /// Whether this CPU runs the AVX2 + FMA versions (std caches the detection).
 #[inline(always)]
@@ -46,8 +47,13 @@ macro_rules! dispatched {
 }
 
 dispatched!(
-    /// `packed[i] = (a[i]·w[i], b[i]·w[i])`: two channels' windowed frames as `a + i·b`.
-    pack_windowed(packed: &mut [Complex32], a: &[f32], b: &[f32], window: &[f32])
+    /// Stores one run of input samples into a ring and its mirror, made safe for the FFT:
+    /// non-finite and subnormal samples become 0, the rest is limited to ±`limit`.
+    store_sanitized(ring: &mut [f32], mirror: &mut [f32], input: &[f32], limit: f32)
+);
+dispatched!(
+    /// [`store_sanitized`] for a channel pair, stored as `a + i·b`.
+    store_sanitized_pair(ring: &mut [Complex32], mirror: &mut [Complex32], a: &[f32], b: &[f32], limit: f32)
 );
 dispatched!(
     /// `time[i] = input[i]·w[i]`: one channel's windowed frame.
@@ -58,13 +64,20 @@ dispatched!(
     apply_gains(values: &mut [f32], gains: &[f32])
 );
 dispatched!(
-    /// Overlap-adds a packed pair's frame: `next[c][i] = current[c][i + hop]` plus the windowed
-    /// real (channel 0) or imaginary (channel 1) part of the frame; the last `hop` are new.
-    overlap_add_pair(next: [&mut [f32]; 2], current: [&[f32]; 2], frame: &[Complex32], window: &[f32], hop: usize)
+    /// The spectrum of the Hann-windowed frame from the spectrum `x` of the bare frame (N bins,
+    /// circular): `out[k] = 0.5·x[k] − 0.25·(x[k−1] + x[k+1])`, exact for a periodic Hann
+    /// window. With `gains` (interleaved, duplicated) each bin is also multiplied by its gain.
+    hann_spectrum(out: &mut [Complex32], x: &[Complex32], gains: Option<&[f32]>)
 );
 dispatched!(
-    /// Overlap-adds one channel's windowed frame: `next[i] = current[i + hop] + frame[i]·w[i]`.
-    overlap_add(next: &mut [f32], current: &[f32], frame: &[f32], window: &[f32], hop: usize)
+    /// The finished output of one run: `out[i] = Σ_j frames[j][i]·windows[j][i]` over the
+    /// overlapping frames (synthesis window applied here), subnormal results flushed to 0.
+    overlap_read(out: &mut [f32], frames: [&[f32]; OVERLAP], windows: [&[f32]; OVERLAP])
+);
+dispatched!(
+    /// [`overlap_read`] for a channel pair packed as `a + i·b`: real parts to `out[0]`,
+    /// imaginary parts to `out[1]`.
+    overlap_read_pair(out: [&mut [f32]; 2], frames: [&[Complex32]; OVERLAP], windows: [&[f32]; OVERLAP])
 );
 dispatched!(
     /// `out[i] = db_to_gain(base_db + weights[i]·delta_db)·scale`: one segment of the Smooth
@@ -76,10 +89,47 @@ dispatched!(
 mod portable {
     use super::*;
 
+    /// `sample` made safe for the FFT (see [`super::store_sanitized`]); branch-free.
     #[inline(always)]
-    pub fn pack_windowed(packed: &mut [Complex32], a: &[f32], b: &[f32], window: &[f32]) {
-        for (((z, &x), &y), &w) in packed.iter_mut().zip(a).zip(b).zip(window) {
-            *z = Complex32::new(x * w, y * w);
+    fn sanitize(sample: f32, limit: f32) -> f32 {
+        let magnitude = sample.abs();
+        if (f32::MIN_POSITIVE..=f32::MAX).contains(&magnitude) {
+            sample.clamp(-limit, limit)
+        } else {
+            0.0
+        }
+    }
+
+    /// `sample`, or 0 if it is subnormal.
+    #[inline(always)]
+    fn flush_subnormal(sample: f32) -> f32 {
+        if sample.abs() < f32::MIN_POSITIVE {
+            0.0
+        } else {
+            sample
+        }
+    }
+
+    #[inline(always)]
+    pub fn store_sanitized(ring: &mut [f32], mirror: &mut [f32], input: &[f32], limit: f32) {
+        for ((stored, copy), &sample) in ring.iter_mut().zip(mirror.iter_mut()).zip(input) {
+            *stored = sanitize(sample, limit);
+            *copy = *stored;
+        }
+    }
+
+    #[inline(always)]
+    pub fn store_sanitized_pair(
+        ring: &mut [Complex32],
+        mirror: &mut [Complex32],
+        a: &[f32],
+        b: &[f32],
+        limit: f32,
+    ) {
+        let slots = ring.iter_mut().zip(mirror.iter_mut());
+        for ((stored, copy), (&x, &y)) in slots.zip(a.iter().zip(b)) {
+            *stored = Complex32::new(sanitize(x, limit), sanitize(y, limit));
+            *copy = *stored;
         }
     }
 
@@ -98,54 +148,79 @@ mod portable {
     }
 
     #[inline(always)]
-    pub fn overlap_add_pair(
-        next: [&mut [f32]; 2],
-        current: [&[f32]; 2],
-        frame: &[Complex32],
-        window: &[f32],
-        hop: usize,
-    ) {
-        let [next_a, next_b] = next;
-        let keep = next_a.len() - hop;
-        let (kept_a, new_a) = next_a.split_at_mut(keep);
-        let (kept_b, new_b) = next_b.split_at_mut(keep);
-        let (frame_kept, frame_new) = frame.split_at(keep);
-        let (window_kept, window_new) = window.split_at(keep);
-        let old = current[0][hop..].iter().zip(&current[1][hop..]);
-        let kept = kept_a.iter_mut().zip(kept_b.iter_mut()).zip(old);
-        for ((((a, b), (&old_a, &old_b)), z), &w) in kept.zip(frame_kept).zip(window_kept) {
-            *a = old_a + z.re * w;
-            *b = old_b + z.im * w;
+    pub fn hann_spectrum(out: &mut [Complex32], x: &[Complex32], gains: Option<&[f32]>) {
+        let len = x.len();
+        if len < 2 {
+            return;
         }
-        let new = new_a.iter_mut().zip(new_b.iter_mut());
-        for (((a, b), z), &w) in new.zip(frame_new).zip(window_new) {
-            *a = z.re * w;
-            *b = z.im * w;
+        // Interleaved floats: bin k's neighbours are 2 floats away.
+        let out = as_floats_mut(&mut out[..len]);
+        let x: &[f32] = bytemuck::cast_slice(x);
+        let floats = 2 * len;
+        let hann = |left: f32, centre: f32, right: f32| 0.5 * centre - 0.25 * (left + right);
+        // The two wrapped bins: 0 (left neighbour N−1) and N−1 (right neighbour 0).
+        let wrapped = [
+            (0, hann(x[floats - 2], x[0], x[2])),
+            (1, hann(x[floats - 1], x[1], x[3])),
+            (floats - 2, hann(x[floats - 4], x[floats - 2], x[0])),
+            (floats - 1, hann(x[floats - 3], x[floats - 1], x[1])),
+        ];
+        let inner = 2..floats - 2;
+        let neighbours = x[..floats - 4].iter().zip(&x[4..]);
+        let rows = out[inner.clone()]
+            .iter_mut()
+            .zip(&x[inner.clone()])
+            .zip(neighbours);
+        match gains {
+            Some(gains) => {
+                for (((o, &c), (&l, &r)), &g) in rows.zip(&gains[inner]) {
+                    *o = g * hann(l, c, r);
+                }
+                for (i, value) in wrapped {
+                    out[i] = gains[i] * value;
+                }
+            }
+            None => {
+                for ((o, &c), (&l, &r)) in rows {
+                    *o = hann(l, c, r);
+                }
+                for (i, value) in wrapped {
+                    out[i] = value;
+                }
+            }
         }
     }
 
     #[inline(always)]
-    pub fn overlap_add(
-        next: &mut [f32],
-        current: &[f32],
-        frame: &[f32],
-        window: &[f32],
-        hop: usize,
-    ) {
-        let keep = next.len() - hop;
-        let (kept, new) = next.split_at_mut(keep);
-        let (frame_kept, frame_new) = frame.split_at(keep);
-        let (window_kept, window_new) = window.split_at(keep);
-        let rows = kept
-            .iter_mut()
-            .zip(&current[hop..])
-            .zip(frame_kept)
-            .zip(window_kept);
-        for (((out, &old), &x), &w) in rows {
-            *out = old + x * w;
+    pub fn overlap_read(out: &mut [f32], frames: [&[f32]; OVERLAP], windows: [&[f32]; OVERLAP]) {
+        let [f0, f1, f2, f3] = frames;
+        let [w0, w1, w2, w3] = windows;
+        let len = out.len();
+        let (f0, f1, f2, f3) = (&f0[..len], &f1[..len], &f2[..len], &f3[..len]);
+        let (w0, w1, w2, w3) = (&w0[..len], &w1[..len], &w2[..len], &w3[..len]);
+        for i in 0..len {
+            let sum = f0[i] * w0[i] + f1[i] * w1[i] + f2[i] * w2[i] + f3[i] * w3[i];
+            out[i] = flush_subnormal(sum);
         }
-        for ((out, &x), &w) in new.iter_mut().zip(frame_new).zip(window_new) {
-            *out = x * w;
+    }
+
+    #[inline(always)]
+    pub fn overlap_read_pair(
+        out: [&mut [f32]; 2],
+        frames: [&[Complex32]; OVERLAP],
+        windows: [&[f32]; OVERLAP],
+    ) {
+        let [out_a, out_b] = out;
+        let len = out_a.len().min(out_b.len());
+        let (out_a, out_b) = (&mut out_a[..len], &mut out_b[..len]);
+        let [f0, f1, f2, f3] = frames;
+        let [w0, w1, w2, w3] = windows;
+        let (f0, f1, f2, f3) = (&f0[..len], &f1[..len], &f2[..len], &f3[..len]);
+        let (w0, w1, w2, w3) = (&w0[..len], &w1[..len], &w2[..len], &w3[..len]);
+        for i in 0..len {
+            let sum = f0[i] * w0[i] + f1[i] * w1[i] + f2[i] * w2[i] + f3[i] * w3[i];
+            out_a[i] = flush_subnormal(sum.re);
+            out_b[i] = flush_subnormal(sum.im);
         }
     }
 
@@ -166,32 +241,55 @@ mod portable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::stft::fill_periodic_hann;
+
+    fn ramp(len: usize, scale: f32, offset: f32) -> Vec<f32> {
+        (0..len)
+            .map(|i| ((i * 7) % 13) as f32 * scale - offset)
+            .collect()
+    }
 
     #[test]
     fn dispatched_kernels_match_the_portable_ones() {
-        let a: Vec<f32> = (0..64).map(|i| i as f32 * 0.25 - 3.0).collect();
-        let b: Vec<f32> = (0..64).map(|i| (i % 7) as f32).collect();
+        let a = ramp(64, 0.25, 1.5);
+        let b = ramp(64, -0.5, 2.0);
         let w: Vec<f32> = (0..64).map(|i| i as f32 / 64.0).collect();
+        let z: Vec<Complex32> = a
+            .iter()
+            .zip(&b)
+            .map(|(&x, &y)| Complex32::new(x, y))
+            .collect();
+
         let (mut fast, mut plain) = (
-            vec![Complex32::default(); 64],
-            vec![Complex32::default(); 64],
+            [
+                vec![Complex32::default(); 64],
+                vec![Complex32::default(); 64],
+            ],
+            [
+                vec![Complex32::default(); 64],
+                vec![Complex32::default(); 64],
+            ],
         );
-        pack_windowed(&mut fast, &a, &b, &w);
-        portable::pack_windowed(&mut plain, &a, &b, &w);
+        let [fast_ring, fast_mirror] = &mut fast;
+        store_sanitized_pair(fast_ring, fast_mirror, &a, &b, 2.0);
+        let [plain_ring, plain_mirror] = &mut plain;
+        portable::store_sanitized_pair(plain_ring, plain_mirror, &a, &b, 2.0);
         assert_eq!(fast, plain);
 
         let gains: Vec<f32> = (0..128).map(|i| 1.0 + i as f32 / 128.0).collect();
-        apply_gains(as_floats_mut(&mut fast), &gains);
-        portable::apply_gains(as_floats_mut(&mut plain), &gains);
-        assert_eq!(fast, plain);
+        let (mut fast_spectrum, mut plain_spectrum) = (z.clone(), z.clone());
+        hann_spectrum(&mut fast_spectrum, &z, Some(&gains));
+        portable::hann_spectrum(&mut plain_spectrum, &z, Some(&gains));
+        assert_eq!(fast_spectrum, plain_spectrum);
 
-        let (mut fa, mut fb) = (vec![0.0; 64], vec![0.0; 64]);
-        let (mut pa, mut pb) = (vec![0.0; 64], vec![0.0; 64]);
-        overlap_add_pair([&mut fa, &mut fb], [&a, &b], &fast, &w, 16);
-        portable::overlap_add_pair([&mut pa, &mut pb], [&a, &b], &plain, &w, 16);
-        assert_eq!((&fa, &fb), (&pa, &pb));
-        // The shift: the first kept sample is the old sample `hop` plus the new frame's first.
-        assert_eq!(pa[0], a[16] + plain[0].re * w[0]);
+        let frames = [&z[..16], &z[16..32], &z[32..48], &z[48..]];
+        let windows = [&w[..16], &w[16..32], &w[32..48], &w[48..]];
+        let (mut fa, mut fb, mut pa, mut pb) = ([0.0; 16], [0.0; 16], [0.0; 16], [0.0; 16]);
+        overlap_read_pair([&mut fa, &mut fb], frames, windows);
+        portable::overlap_read_pair([&mut pa, &mut pb], frames, windows);
+        assert_eq!((fa, fb), (pa, pb));
+        let expected: f32 = (0..4).map(|j| z[16 * j + 3].im * w[16 * j + 3]).sum();
+        assert!((pb[3] - expected).abs() <= 1e-6 * expected.abs().max(1.0));
 
         let weights: Vec<f32> = (0..40).map(|i| i as f32 / 40.0).collect();
         let (mut fast_gains, mut plain_gains) = (vec![0.0; 40], vec![0.0; 40]);
@@ -200,6 +298,52 @@ mod tests {
         for ((x, y), w) in fast_gains.iter().zip(&plain_gains).zip(&weights) {
             let exact = 0.5 * 10f32.powf((-6.0 + 12.0 * w) / 20.0);
             assert!((x - y).abs() <= 1e-7 * y.abs() && (x - exact).abs() <= 1e-6 * exact);
+        }
+    }
+
+    #[test]
+    fn sanitizing_zeroes_non_finite_and_subnormal_samples_and_limits_the_rest() {
+        let input = [
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1.0e-40,
+            -3.0,
+            0.5,
+            7.0,
+        ];
+        let (mut ring, mut mirror) = ([1.0; 7], [1.0; 7]);
+        store_sanitized(&mut ring, &mut mirror, &input, 2.0);
+        assert_eq!(ring, [0.0, 0.0, 0.0, 0.0, -2.0, 0.5, 2.0]);
+        assert_eq!(ring, mirror);
+    }
+
+    #[test]
+    fn hann_in_the_spectrum_equals_hann_in_time() {
+        let len = 64;
+        let fft = rustfft::FftPlanner::<f32>::new().plan_fft_forward(len);
+        let frame: Vec<Complex32> = ramp(len, 0.1, 0.6)
+            .iter()
+            .zip(ramp(len, -0.2, -0.3))
+            .map(|(&x, y)| Complex32::new(x, y))
+            .collect();
+        let mut window = vec![0.0; len];
+        fill_periodic_hann(&mut window);
+        let mut windowed: Vec<Complex32> = frame.iter().zip(&window).map(|(z, &w)| z * w).collect();
+        fft.process(&mut windowed);
+        let mut bare = frame.clone();
+        fft.process(&mut bare);
+        let mut from_spectrum = vec![Complex32::default(); len];
+        hann_spectrum(&mut from_spectrum, &bare, None);
+        let gains: Vec<f32> = (0..2 * len).map(|i| (i / 2) as f32 * 0.5).collect();
+        let mut gained = vec![Complex32::default(); len];
+        hann_spectrum(&mut gained, &bare, Some(&gains));
+        for k in 0..len {
+            assert!((from_spectrum[k] - windowed[k]).norm() < 1e-4, "bin {k}");
+            assert!(
+                (gained[k] - windowed[k] * gains[2 * k]).norm() < 1e-4 * (1.0 + gains[2 * k]),
+                "bin {k}"
+            );
         }
     }
 }
