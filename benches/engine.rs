@@ -122,105 +122,135 @@ fn print_heap_report() {
     assert_eq!(count, 0, "the audio path allocated");
 }
 
-fn bench_engine(c: &mut Criterion) {
-    let seconds = if bench_common::quick() { 0.1 } else { 1.0 };
-    let input = stereo_second(seconds);
+/// Seconds of audio per iteration.
+fn seconds_per_iteration() -> f32 {
+    if bench_common::quick() {
+        0.1
+    } else {
+        1.0
+    }
+}
+
+/// The engine at FFT size `size` in both curve modes.
+fn bench_engine(c: &mut Criterion, size: FftSize) {
+    let input = stereo_second(seconds_per_iteration());
     let mut group = c.benchmark_group("engine");
     for mode in [CurveMode::Smooth, CurveMode::Bands] {
-        for size in FftSize::ALL {
-            let mut settings = EqSettings {
-                curve_mode: mode,
-                fft_size: size,
-                ..EqSettings::default()
-            };
-            let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
-            engine.apply(&settings);
-            engine.reset();
-            let id = BenchmarkId::new(format!("{mode:?}"), size.base_size());
-            // Fresh input for every iteration, copied outside the timed part.
-            group.bench_function(id, |b| {
-                b.iter_batched_ref(
-                    || input.clone(),
-                    |audio| process_automated(&mut engine, &mut settings, audio),
-                    BatchSize::LargeInput,
-                )
-            });
-        }
+        let mut settings = EqSettings {
+            curve_mode: mode,
+            fft_size: size,
+            ..EqSettings::default()
+        };
+        let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
+        engine.apply(&settings);
+        engine.reset();
+        let id = BenchmarkId::new(format!("{mode:?}"), size.base_size());
+        // Fresh input for every iteration, copied outside the timed part.
+        group.bench_function(id, |b| {
+            b.iter_batched_ref(
+                || input.clone(),
+                |audio| process_automated(&mut engine, &mut settings, audio),
+                BatchSize::LargeInput,
+            )
+        });
     }
     group.finish();
 }
 
-/// The floor: the FFTs the engine performs for one second of stereo audio, nothing else.
-fn bench_floor(c: &mut Criterion) {
-    let seconds = if bench_common::quick() { 0.1 } else { 1.0 };
+/// The floor at FFT size `size`: the FFTs the engine performs for one second of stereo
+/// audio, nothing else.
+fn bench_floor(c: &mut Criterion, size: FftSize) {
+    let seconds = seconds_per_iteration();
     let mut group = c.benchmark_group("floor");
-    for size in FftSize::ALL {
-        let n = size.base_size();
-        let frames = (RATE_HZ * seconds) as usize / (n / HOP_DIVISOR);
-        // Two real FFT pairs per frame (one per channel).
-        let mut planner = RealFftPlanner::<f32>::new();
-        let forward = planner.plan_fft_forward(n);
-        let inverse = planner.plan_fft_inverse(n);
-        // Zeros, so the unnormalised round trips stay finite (as below).
-        let mut time = vec![0.0f32; n];
-        let mut spectrum = vec![Complex32::default(); n / 2 + 1];
-        let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
-        let mut scratch = vec![Complex32::default(); scratch_len];
-        group.bench_function(BenchmarkId::new("real_pair_x2", n), |b| {
-            b.iter(|| {
-                for _ in 0..frames * CHANNELS {
-                    let _ = forward.process_with_scratch(&mut time, &mut spectrum, &mut scratch);
-                    spectrum[0].im = 0.0;
-                    spectrum[n / 2].im = 0.0;
-                    let _ = inverse.process_with_scratch(&mut spectrum, &mut time, &mut scratch);
-                }
-            })
-        });
-        // One complex FFT pair per frame (both channels packed as L + iR), called exactly as
-        // the engine calls them: the forward reads the input without changing it, the inverse
-        // writes a separate output.
-        let fft_forward = FftPlanner::<f32>::new().plan_fft_forward(n);
-        let fft_inverse = FftPlanner::<f32>::new().plan_fft_inverse(n);
-        let noise = bench_common::noise(n, 3);
-        let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
-        let mut spectrum = input.clone();
-        let mut output = input.clone();
-        let scratch_len = fft_forward
-            .get_immutable_scratch_len()
-            .max(fft_inverse.get_outofplace_scratch_len())
-            .max(fft_forward.get_inplace_scratch_len());
-        let mut complex_scratch = vec![Complex32::default(); scratch_len];
-        group.bench_function(BenchmarkId::new("complex_pair", n), |b| {
-            b.iter(|| {
-                for _ in 0..frames {
-                    fft_forward.process_immutable_with_scratch(
-                        &input,
-                        &mut spectrum,
-                        &mut complex_scratch,
-                    );
-                    fft_inverse.process_outofplace_with_scratch(
-                        &mut spectrum,
-                        &mut output,
-                        &mut complex_scratch,
-                    );
-                    black_box(&mut output);
-                }
-            })
-        });
-        // The same transforms in place, for comparison. An unnormalised round trip grows the
-        // values N-fold, so the buffer holds zeros and stays finite (FFT time does not depend
-        // on the values).
-        let mut buffer = vec![Complex32::default(); n];
-        group.bench_function(BenchmarkId::new("complex_pair_inplace", n), |b| {
-            b.iter(|| {
-                for _ in 0..frames {
-                    fft_forward.process_with_scratch(&mut buffer, &mut complex_scratch);
-                    fft_inverse.process_with_scratch(&mut buffer, &mut complex_scratch);
-                    black_box(&mut buffer);
-                }
-            })
-        });
-    }
+    let n = size.base_size();
+    let frames = (RATE_HZ * seconds) as usize / (n / HOP_DIVISOR);
+    // Two real FFT pairs per frame (one per channel).
+    let mut planner = RealFftPlanner::<f32>::new();
+    let forward = planner.plan_fft_forward(n);
+    let inverse = planner.plan_fft_inverse(n);
+    // Zeros, so the unnormalised round trips stay finite (as below).
+    let mut time = vec![0.0f32; n];
+    let mut spectrum = vec![Complex32::default(); n / 2 + 1];
+    let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
+    let mut scratch = vec![Complex32::default(); scratch_len];
+    group.bench_function(BenchmarkId::new("real_pair_x2", n), |b| {
+        b.iter(|| {
+            for _ in 0..frames * CHANNELS {
+                let _ = forward.process_with_scratch(&mut time, &mut spectrum, &mut scratch);
+                spectrum[0].im = 0.0;
+                spectrum[n / 2].im = 0.0;
+                let _ = inverse.process_with_scratch(&mut spectrum, &mut time, &mut scratch);
+            }
+        })
+    });
+    // One complex FFT pair per frame (both channels packed as L + iR), called exactly as
+    // the engine calls them: the forward reads the input without changing it, the inverse
+    // writes a separate output.
+    let fft_forward = FftPlanner::<f32>::new().plan_fft_forward(n);
+    let fft_inverse = FftPlanner::<f32>::new().plan_fft_inverse(n);
+    let noise = bench_common::noise(n, 3);
+    let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
+    let mut spectrum = input.clone();
+    let mut output = input.clone();
+    let scratch_len = fft_forward
+        .get_immutable_scratch_len()
+        .max(fft_inverse.get_outofplace_scratch_len())
+        .max(fft_forward.get_inplace_scratch_len());
+    let mut complex_scratch = vec![Complex32::default(); scratch_len];
+    group.bench_function(BenchmarkId::new("complex_pair", n), |b| {
+        b.iter(|| {
+            for _ in 0..frames {
+                fft_forward.process_immutable_with_scratch(
+                    &input,
+                    &mut spectrum,
+                    &mut complex_scratch,
+                );
+                fft_inverse.process_outofplace_with_scratch(
+                    &mut spectrum,
+                    &mut output,
+                    &mut complex_scratch,
+                );
+                black_box(&mut output);
+            }
+        })
+    });
+    // The least any FFT equalizer adds: the same transforms with the curve multiplied in
+    // between (one vectorized pass), no windows, no sample exchange.
+    let gains = vec![1.0 / n as f32; 2 * n];
+    group.bench_function(BenchmarkId::new("complex_pair_curve", n), |b| {
+        b.iter(|| {
+            for _ in 0..frames {
+                fft_forward.process_immutable_with_scratch(
+                    &input,
+                    &mut spectrum,
+                    &mut complex_scratch,
+                );
+                bark_eq::dsp::kernels::apply_gains(
+                    bark_eq::dsp::kernels::as_floats_mut(&mut spectrum),
+                    &gains,
+                );
+                fft_inverse.process_outofplace_with_scratch(
+                    &mut spectrum,
+                    &mut output,
+                    &mut complex_scratch,
+                );
+                black_box(&mut output);
+            }
+        })
+    });
+    // The same transforms in place, for comparison. An unnormalised round trip grows the
+    // values N-fold, so the buffer holds zeros and stays finite (FFT time does not depend
+    // on the values).
+    let mut buffer = vec![Complex32::default(); n];
+    group.bench_function(BenchmarkId::new("complex_pair_inplace", n), |b| {
+        b.iter(|| {
+            for _ in 0..frames {
+                fft_forward.process_with_scratch(&mut buffer, &mut complex_scratch);
+                fft_inverse.process_with_scratch(&mut buffer, &mut complex_scratch);
+                black_box(&mut buffer);
+            }
+        })
+    });
     group.finish();
 }
 
@@ -245,7 +275,10 @@ fn main() {
     print_heap_report();
     let mut criterion = bench_common::criterion();
     bench_curve_rebuild(&mut criterion);
-    bench_floor(&mut criterion);
-    bench_engine(&mut criterion);
+    // Each size's floor right before its engine runs, so both see the same machine load.
+    for size in FftSize::ALL {
+        bench_floor(&mut criterion, size);
+        bench_engine(&mut criterion, size);
+    }
     criterion.final_summary();
 }

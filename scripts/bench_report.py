@@ -43,20 +43,27 @@ def engine_rows():
     for size in SIZES:
         complex_floor, _, _ = estimate_ns("floor", "complex_pair", size)
         real_floor, _, _ = estimate_ns("floor", "real_pair_x2", size)
+        curve_floor, _, _ = estimate_ns("floor", "complex_pair_curve", size)
+        inplace_floor, _, _ = estimate_ns("floor", "complex_pair_inplace", size)
         for mode in ("Smooth", "Bands"):
             mean, low, high = estimate_ns("engine", mode, size)
-            rows.append((size, mode, mean, low, high, complex_floor, real_floor))
+            rows.append((size, mode, mean, low, high, complex_floor, real_floor, curve_floor,
+                         inplace_floor))
     return rows
 
 
 def engine_table(rows):
     print("| FFT | curve | engine ms per s of audio [95 % CI] | real-time factor "
           "| own floor (packed complex FFTs) ms | engine / own floor "
-          "| real-FFT floor ms (RTF) |")
-    print("|---|---|---|---|---|---|---|")
-    for size, mode, mean, low, high, complex_floor, real_floor in rows:
+          "| floor + curve pass ms (/ own floor) | engine / (floor + curve pass) "
+          "| in-place FFTs ms | real-FFT floor ms (RTF) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (size, mode, mean, low, high, complex_floor, real_floor, curve_floor,
+         inplace_floor) in rows:
         print(f"| {size} | {mode} | {mean / 1e6:.3f} [{low / 1e6:.3f}–{high / 1e6:.3f}] "
               f"| {1e9 / mean:.0f} | {complex_floor / 1e6:.3f} | {mean / complex_floor:.2f} "
+              f"| {curve_floor / 1e6:.3f} ({curve_floor / complex_floor:.2f}) "
+              f"| {mean / curve_floor:.2f} | {inplace_floor / 1e6:.3f} "
               f"| {real_floor / 1e6:.3f} ({1e9 / real_floor:.0f}) |")
 
 
@@ -79,6 +86,8 @@ def plot(rows, path):
         ax.plot(SIZES, [r[2] / 1e6 for r in rows if r[1] == mode], style, label=f"engine, {mode}")
     floors = [r for r in rows if r[1] == "Smooth"]
     ax.plot(SIZES, [r[5] / 1e6 for r in floors], "k--", label="own floor: packed complex FFTs")
+    ax.plot(SIZES, [r[7] / 1e6 for r in floors], "-.", color="black",
+            label="own floor + one curve pass")
     ax.plot(SIZES, [r[6] / 1e6 for r in floors], ":", color="grey", label="real FFT pair × 2 channels")
     ax.set_xscale("log", base=2)
     ax.set_xticks(SIZES, [str(s) for s in SIZES])

@@ -282,12 +282,10 @@ impl Engine {
             let mut mix_end = mix.start;
             for lane in &mut self.pairs {
                 // A channel the block leaves out is fed silence and its output dropped.
-                spare_a.fill(0.0);
-                spare_b.fill(0.0);
                 let (a, b) = match groups.next() {
                     Some([a, b]) => (&mut a[span.clone()], &mut b[span.clone()]),
-                    Some([a]) => (&mut a[span.clone()], &mut *spare_b),
-                    _ => (&mut *spare_a, &mut *spare_b),
+                    Some([a]) => (&mut a[span.clone()], silence(spare_b)),
+                    _ => (silence(spare_a), silence(spare_b)),
                 };
                 self.filter
                     .exchange_pair(plan, lane, [&mut *a, &mut *b], at, MAX_INPUT_ABS);
@@ -296,10 +294,9 @@ impl Engine {
                 mix_end = mix_dry(b, dry.iter().map(|z| z.im), mix);
             }
             if let Some(lane) = &mut self.odd {
-                spare_a.fill(0.0);
                 let io = match groups.next() {
                     Some([io, ..]) => &mut io[span.clone()],
-                    _ => &mut *spare_a,
+                    _ => silence(spare_a),
                 };
                 self.filter.exchange(plan, lane, io, at, MAX_INPUT_ABS);
                 let dry = lane.history(delayed, run);
@@ -402,6 +399,12 @@ struct BypassMix {
     target: f32,
     /// Change per sample.
     step: f32,
+}
+
+/// `buffer` zeroed: a silent stand-in for a channel the host block leaves out.
+fn silence(buffer: &mut [f32]) -> &mut [f32] {
+    buffer.fill(0.0);
+    buffer
 }
 
 /// Replaces a subnormal output sample by 0.
