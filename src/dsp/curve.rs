@@ -20,8 +20,9 @@ pub enum CurveMode {
 const DB_TO_LOG2: f32 = 0.166_096_4;
 /// Exponents are clamped to this magnitude so `2^x` stays a normal f32.
 const MAX_LOG2_GAIN: f32 = 126.0;
-/// Offset that makes the exponent positive so float → int truncation rounds to nearest.
-const ROUNDING_BIAS: f32 = 127.5;
+/// 1.5 · 2^23: adding it to a float of magnitude < 2^22 rounds it to the nearest integer,
+/// which then sits in the low mantissa bits (no float → int conversion, so it vectorizes).
+const ROUND_MAGIC: f32 = 12_582_912.0;
 /// IEEE-754 single precision exponent bias.
 const F32_EXPONENT_BIAS: i32 = 127;
 /// Bits of the f32 mantissa.
@@ -42,14 +43,15 @@ const EXP2_COEFFS: [f32; 7] = [
 #[inline(always)]
 pub fn db_to_gain(gain_db: f32) -> f32 {
     let log2_gain = (gain_db * DB_TO_LOG2).clamp(-MAX_LOG2_GAIN, MAX_LOG2_GAIN);
-    // Round to the nearest integer: the argument is positive, so `as` truncation is floor.
-    let whole = (log2_gain + ROUNDING_BIAS) as i32 - F32_EXPONENT_BIAS;
-    let frac = log2_gain - whole as f32; // in [-0.5, 0.5]
+    let shifted = log2_gain + ROUND_MAGIC;
+    let whole = shifted - ROUND_MAGIC;
+    let frac = log2_gain - whole; // in [-0.5, 0.5]
     let mut poly = EXP2_COEFFS[6];
     for &coeff in EXP2_COEFFS[..6].iter().rev() {
         poly = poly * frac + coeff;
     }
     let mantissa = poly * frac + 1.0;
+    let whole = shifted.to_bits() as i32 - ROUND_MAGIC.to_bits() as i32;
     let scale = f32::from_bits(((whole + F32_EXPONENT_BIAS) as u32) << F32_MANTISSA_BITS);
     mantissa * scale
 }
