@@ -63,7 +63,7 @@ impl StreamPosition {
     /// Moves on by `run` samples of the current hop for an FFT of `fft_size` points. Returns
     /// `true` when that completes the hop: the next frame is then due, in slot `newest_frame`.
     pub fn advance(&mut self, fft_size: usize, run: usize) -> bool {
-        self.ring_pos = (self.ring_pos + run) % ring_len(fft_size);
+        self.ring_pos = wrap(self.ring_pos + run, ring_len(fft_size));
         self.in_hop += run;
         if self.in_hop < fft_size / HOP_DIVISOR {
             return false;
@@ -77,7 +77,16 @@ impl StreamPosition {
     /// there, and the input that the output sample written at `ring_pos` is a delayed copy of.
     pub fn history_start(&self, fft_size: usize) -> usize {
         let ring = ring_len(fft_size);
-        (self.ring_pos + ring - fft_size) % ring
+        wrap(self.ring_pos + ring - fft_size, ring)
+    }
+}
+
+/// `position` (< 2 × `ring`) wrapped into the ring: a compare, not a division, per run.
+fn wrap(position: usize, ring: usize) -> usize {
+    if position >= ring {
+        position - ring
+    } else {
+        position
     }
 }
 
