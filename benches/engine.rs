@@ -11,7 +11,9 @@ mod bench_common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
+use bark_eq::dsp::kernels;
 use bark_eq::dsp::stft::HOP_DIVISOR;
 use bark_eq::dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
 use criterion::{BatchSize, BenchmarkId, Criterion};
@@ -87,6 +89,118 @@ fn process_automated(engine: &mut Engine, settings: &mut EqSettings, audio: &mut
         settings.band_gains_db[band] = ((block % 49) as f32 - 24.0) * 0.5;
         engine.apply(settings);
         engine.process(&mut [&mut left[0][start..end], &mut right[0][start..end]]);
+    }
+}
+
+/// The engine's own floor at one FFT size: one forward and one inverse complex FFT of N
+/// points per frame (both channels packed as L + iR), called exactly as the engine calls
+/// them: the forward reads its input without changing it, the inverse writes a separate
+/// output. Optionally with one curve pass in between, the least any FFT equalizer adds.
+struct ComplexFloor {
+    forward: std::sync::Arc<dyn rustfft::Fft<f32>>,
+    inverse: std::sync::Arc<dyn rustfft::Fft<f32>>,
+    input: Vec<Complex32>,
+    spectrum: Vec<Complex32>,
+    output: Vec<Complex32>,
+    scratch: Vec<Complex32>,
+    /// A flat curve, interleaved like the engine's.
+    gains: Vec<f32>,
+}
+
+impl ComplexFloor {
+    fn new(n: usize) -> Self {
+        let mut planner = FftPlanner::<f32>::new();
+        let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
+        let noise = bench_common::noise(n, 3);
+        let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
+        let scratch_len = forward
+            .get_immutable_scratch_len()
+            .max(inverse.get_outofplace_scratch_len());
+        Self {
+            forward,
+            inverse,
+            spectrum: input.clone(),
+            output: input.clone(),
+            input,
+            scratch: vec![Complex32::default(); scratch_len],
+            gains: vec![1.0 / n as f32; 2 * n],
+        }
+    }
+
+    /// `frames` forward + inverse pairs, with the curve pass between them if `curve`.
+    fn run(&mut self, frames: usize, curve: bool) {
+        for _ in 0..frames {
+            let spectrum = &mut self.spectrum;
+            let scratch = &mut self.scratch;
+            self.forward
+                .process_immutable_with_scratch(&self.input, spectrum, scratch);
+            if curve {
+                kernels::apply_gains(kernels::as_floats_mut(spectrum), &self.gains);
+            }
+            self.inverse
+                .process_outofplace_with_scratch(spectrum, &mut self.output, scratch);
+            black_box(&mut self.output);
+        }
+    }
+}
+
+/// Engine / floor measured in alternation: on a shared machine whose speed drifts by ±15 %
+/// within minutes, Criterion's tables (engine and floor measured seconds apart) cannot
+/// resolve a ratio near 1. Here every round times one second of audio through the engine
+/// (both modes) and the same frames through the floors back to back; the fastest of the
+/// rounds is each one's least-disturbed time.
+fn print_paired_ratios() {
+    let rounds = if bench_common::quick() { 2 } else { 200 };
+    let input = stereo_second(seconds_per_iteration());
+    let seconds = seconds_per_iteration();
+    println!(
+        "engine vs floor, fastest of {rounds} alternating rounds (ms per {seconds} s of audio):"
+    );
+    println!(
+        "| FFT | floor | floor + curve pass | Smooth | Bands | Smooth / floor | Bands / floor \
+         | Smooth / (floor + curve) | Bands / (floor + curve) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for size in FftSize::ALL {
+        let n = size.base_size();
+        let frames = input[0].len() / (n / HOP_DIVISOR);
+        let mut floor = ComplexFloor::new(n);
+        let mut engines = [CurveMode::Smooth, CurveMode::Bands].map(|mode| {
+            let settings = EqSettings {
+                curve_mode: mode,
+                fft_size: size,
+                ..EqSettings::default()
+            };
+            let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
+            engine.apply(&settings);
+            engine.reset();
+            (engine, settings)
+        });
+        let mut audio = input.clone();
+        let mut fastest = [f64::MAX; 4];
+        let mut time = |slot: usize, run: &mut dyn FnMut()| {
+            let start = Instant::now();
+            run();
+            fastest[slot] = fastest[slot].min(start.elapsed().as_secs_f64() * 1e3);
+        };
+        for _ in 0..rounds {
+            time(0, &mut || floor.run(frames, false));
+            time(1, &mut || floor.run(frames, true));
+            for (slot, (engine, settings)) in engines.iter_mut().enumerate() {
+                audio.clone_from(&input);
+                time(2 + slot, &mut || {
+                    process_automated(engine, settings, &mut audio)
+                });
+            }
+        }
+        let [bare, curve, smooth, bands] = fastest;
+        println!(
+            "| {n} | {bare:.3} | {curve:.3} | {smooth:.3} | {bands:.3} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            smooth / bare,
+            bands / bare,
+            smooth / curve,
+            bands / curve
+        );
     }
 }
 
@@ -183,70 +297,27 @@ fn bench_floor(c: &mut Criterion, size: FftSize) {
             }
         })
     });
-    // One complex FFT pair per frame (both channels packed as L + iR), called exactly as
-    // the engine calls them: the forward reads the input without changing it, the inverse
-    // writes a separate output.
-    let fft_forward = FftPlanner::<f32>::new().plan_fft_forward(n);
-    let fft_inverse = FftPlanner::<f32>::new().plan_fft_inverse(n);
-    let noise = bench_common::noise(n, 3);
-    let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
-    let mut spectrum = input.clone();
-    let mut output = input.clone();
-    let scratch_len = fft_forward
-        .get_immutable_scratch_len()
-        .max(fft_inverse.get_outofplace_scratch_len())
-        .max(fft_forward.get_inplace_scratch_len());
-    let mut complex_scratch = vec![Complex32::default(); scratch_len];
+    // The engine's own floor, and the same with one curve pass (see `ComplexFloor`).
+    let mut floor = ComplexFloor::new(n);
     group.bench_function(BenchmarkId::new("complex_pair", n), |b| {
-        b.iter(|| {
-            for _ in 0..frames {
-                fft_forward.process_immutable_with_scratch(
-                    &input,
-                    &mut spectrum,
-                    &mut complex_scratch,
-                );
-                fft_inverse.process_outofplace_with_scratch(
-                    &mut spectrum,
-                    &mut output,
-                    &mut complex_scratch,
-                );
-                black_box(&mut output);
-            }
-        })
+        b.iter(|| floor.run(frames, false))
     });
-    // The least any FFT equalizer adds: the same transforms with the curve multiplied in
-    // between (one vectorized pass), no windows, no sample exchange.
-    let gains = vec![1.0 / n as f32; 2 * n];
     group.bench_function(BenchmarkId::new("complex_pair_curve", n), |b| {
-        b.iter(|| {
-            for _ in 0..frames {
-                fft_forward.process_immutable_with_scratch(
-                    &input,
-                    &mut spectrum,
-                    &mut complex_scratch,
-                );
-                bark_eq::dsp::kernels::apply_gains(
-                    bark_eq::dsp::kernels::as_floats_mut(&mut spectrum),
-                    &gains,
-                );
-                fft_inverse.process_outofplace_with_scratch(
-                    &mut spectrum,
-                    &mut output,
-                    &mut complex_scratch,
-                );
-                black_box(&mut output);
-            }
-        })
+        b.iter(|| floor.run(frames, true))
     });
     // The same transforms in place, for comparison. An unnormalised round trip grows the
     // values N-fold, so the buffer holds zeros and stays finite (FFT time does not depend
     // on the values).
     let mut buffer = vec![Complex32::default(); n];
+    let ComplexFloor {
+        forward, inverse, ..
+    } = &mut floor;
+    let mut scratch = vec![Complex32::default(); forward.get_inplace_scratch_len()];
     group.bench_function(BenchmarkId::new("complex_pair_inplace", n), |b| {
         b.iter(|| {
             for _ in 0..frames {
-                fft_forward.process_with_scratch(&mut buffer, &mut complex_scratch);
-                fft_inverse.process_with_scratch(&mut buffer, &mut complex_scratch);
+                forward.process_with_scratch(&mut buffer, &mut scratch);
+                inverse.process_with_scratch(&mut buffer, &mut scratch);
                 black_box(&mut buffer);
             }
         })
@@ -273,6 +344,7 @@ fn bench_curve_rebuild(c: &mut Criterion) {
 
 fn main() {
     print_heap_report();
+    print_paired_ratios();
     let mut criterion = bench_common::criterion();
     bench_curve_rebuild(&mut criterion);
     // Each size's floor right before its engine runs, so both see the same machine load.
