@@ -325,6 +325,46 @@ fn bench_floor(c: &mut Criterion, size: FftSize) {
     group.finish();
 }
 
+/// The parts of one hop of the engine at FFT size `size`, for one channel pair, so the
+/// report can say where the time above the floor goes: the sample exchange (store the hop's
+/// input, read its output), the Hann + curve pass, a bare curve pass for comparison, the
+/// whole frame (FFTs included) and the FFT pair alone.
+fn bench_parts(c: &mut Criterion, size: FftSize) {
+    use bark_eq::dsp::stft::{wola_scale, SpectralFilter, StftLane, StreamPosition};
+    // As in `Engine::process`: the curve pass below repeats on its own output, which decays
+    // towards subnormals that would otherwise take microcode assists.
+    let _flush_denormals = bark_eq::dsp::denormal::DenormalGuard::new();
+    let mut group = c.benchmark_group("parts");
+    let n = size.base_size();
+    let hop = n / HOP_DIVISOR;
+    let mut filter = SpectralFilter::new(&[n]);
+    filter.set_curve(0, &vec![wola_scale(n); n / 2 + 1], 0..n / 2 + 1);
+    let mut lane = StftLane::<Complex32>::new(n);
+    let at = StreamPosition::default();
+    let (mut a, mut b) = (bench_common::noise(hop, 1), bench_common::noise(hop, 2));
+    group.bench_function(BenchmarkId::new("exchange_pair_per_hop", n), |bench| {
+        bench.iter(|| filter.exchange_pair(0, &mut lane, [&mut a, &mut b], at, 1.0e6))
+    });
+    group.bench_function(BenchmarkId::new("frame_pair", n), |bench| {
+        bench.iter(|| filter.filter_frame_pair(0, &mut lane, at, None))
+    });
+    let mut floor = ComplexFloor::new(n);
+    group.bench_function(BenchmarkId::new("fft_pair", n), |bench| {
+        bench.iter(|| floor.run(1, false))
+    });
+    let gains = vec![wola_scale(n); 2 * n];
+    let mut spectrum = floor.input.clone();
+    let mut filtered = floor.input.clone();
+    group.bench_function(BenchmarkId::new("hann_curve_pass", n), |bench| {
+        bench.iter(|| kernels::hann_spectrum(black_box(&mut filtered), &spectrum, Some(&gains)))
+    });
+    group.bench_function(BenchmarkId::new("curve_pass", n), |bench| {
+        bench
+            .iter(|| kernels::apply_gains(kernels::as_floats_mut(black_box(&mut spectrum)), &gains))
+    });
+    group.finish();
+}
+
 /// Rebuilding the curve when a gain moves (at most once per hop).
 fn bench_curve_rebuild(c: &mut Criterion) {
     let mut group = c.benchmark_group("curve_rebuild");
@@ -347,6 +387,9 @@ fn main() {
     print_paired_ratios();
     let mut criterion = bench_common::criterion();
     bench_curve_rebuild(&mut criterion);
+    for size in [FftSize::N1024, FftSize::N4096] {
+        bench_parts(&mut criterion, size);
+    }
     // Each size's floor right before its engine runs, so both see the same machine load.
     for size in FftSize::ALL {
         bench_floor(&mut criterion, size);

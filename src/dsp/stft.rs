@@ -181,9 +181,10 @@ pub struct SpectralFilter {
     spectrum: Vec<Complex32>,
     /// realfft scratch, long enough for every plan.
     scratch: Vec<Complex32>,
-    /// A pair's spectrum: from the forward FFT, windowed and filtered in place, into the
-    /// inverse FFT (largest size).
+    /// A pair's spectrum, straight from the forward FFT (largest size).
     packed: Vec<Complex32>,
+    /// A pair's windowed and filtered spectrum, the inverse FFT's input (largest size).
+    filtered: Vec<Complex32>,
     /// rustfft scratch for reading the ring and writing a slot, long enough for every plan.
     packed_scratch: Vec<Complex32>,
     /// The curve, mirrored to all N bins and duplicated for `re, im` (2 × largest size).
@@ -230,6 +231,7 @@ impl SpectralFilter {
             spectrum: vec![Complex32::default(); max_size / 2 + 1],
             scratch: vec![Complex32::default(); scratch_len],
             packed: vec![Complex32::default(); max_size],
+            filtered: vec![Complex32::default(); max_size],
             packed_scratch: vec![Complex32::default(); packed_scratch_len],
             gains: vec![0.0; 2 * max_size],
         }
@@ -374,6 +376,7 @@ impl SpectralFilter {
         let fft_size = plan.fft_size;
         let half = fft_size / 2;
         let spectrum = &mut self.packed[..fft_size];
+        let filtered = &mut self.filtered[..fft_size];
         let scratch = &mut self.packed_scratch[..];
         let gains = &self.gains[..2 * fft_size];
 
@@ -382,20 +385,20 @@ impl SpectralFilter {
             .process_immutable_with_scratch(history, spectrum, scratch);
         match input_power {
             Some(power) => {
-                kernels::hann_spectrum(spectrum, None);
-                power[0] += spectrum[0].norm_sqr();
-                let mirrored = spectrum[half..].iter().rev();
-                let bins = power[1..=half].iter_mut().zip(&spectrum[1..=half]);
+                kernels::hann_spectrum(filtered, spectrum, None);
+                power[0] += filtered[0].norm_sqr();
+                let mirrored = filtered[half..].iter().rev();
+                let bins = power[1..=half].iter_mut().zip(&filtered[1..=half]);
                 for ((acc, z), z_mirror) in bins.zip(mirrored) {
                     *acc += 0.5 * (z.norm_sqr() + z_mirror.norm_sqr());
                 }
-                kernels::apply_gains(kernels::as_floats_mut(spectrum), gains);
+                kernels::apply_gains(kernels::as_floats_mut(filtered), gains);
             }
-            None => kernels::hann_spectrum(spectrum, Some(gains)),
+            None => kernels::hann_spectrum(filtered, spectrum, Some(gains)),
         }
         let frame = lane.frame_mut(fft_size, at.newest_frame);
         plan.packed_inverse
-            .process_outofplace_with_scratch(spectrum, frame, scratch);
+            .process_outofplace_with_scratch(filtered, frame, scratch);
     }
 }
 
