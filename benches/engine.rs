@@ -79,6 +79,19 @@ fn stereo_second(seconds: f32) -> Vec<Vec<f32>> {
         .collect()
 }
 
+/// A stereo 48 kHz engine settled at FFT size `size` in curve mode `mode`, and its settings.
+fn engine_at(size: FftSize, mode: CurveMode) -> (Engine, EqSettings) {
+    let settings = EqSettings {
+        curve_mode: mode,
+        fft_size: size,
+        ..EqSettings::default()
+    };
+    let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
+    engine.apply(&settings);
+    engine.reset();
+    (engine, settings)
+}
+
 /// Runs `audio` through `engine` in host blocks, automating one band per block.
 fn process_automated(engine: &mut Engine, settings: &mut EqSettings, audio: &mut [Vec<f32>]) {
     let len = audio[0].len();
@@ -165,17 +178,7 @@ fn print_paired_ratios() {
         let n = size.base_size();
         let frames = input[0].len() / (n / HOP_DIVISOR);
         let mut floor = ComplexFloor::new(n);
-        let mut engines = [CurveMode::Smooth, CurveMode::Bands].map(|mode| {
-            let settings = EqSettings {
-                curve_mode: mode,
-                fft_size: size,
-                ..EqSettings::default()
-            };
-            let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
-            engine.apply(&settings);
-            engine.reset();
-            (engine, settings)
-        });
+        let mut engines = [CurveMode::Smooth, CurveMode::Bands].map(|mode| engine_at(size, mode));
         let mut audio = input.clone();
         let mut fastest = [f64::MAX; 4];
         let mut time = |slot: usize, run: &mut dyn FnMut()| {
@@ -250,14 +253,7 @@ fn bench_engine(c: &mut Criterion, size: FftSize) {
     let input = stereo_second(seconds_per_iteration());
     let mut group = c.benchmark_group("engine");
     for mode in [CurveMode::Smooth, CurveMode::Bands] {
-        let mut settings = EqSettings {
-            curve_mode: mode,
-            fft_size: size,
-            ..EqSettings::default()
-        };
-        let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
-        engine.apply(&settings);
-        engine.reset();
+        let (mut engine, mut settings) = engine_at(size, mode);
         let id = BenchmarkId::new(format!("{mode:?}"), size.base_size());
         // Fresh input for every iteration, copied outside the timed part.
         group.bench_function(id, |b| {

@@ -4,6 +4,7 @@
 use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
+use super::kernels::flush_subnormal;
 use super::settings::{
     clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
 };
@@ -405,16 +406,6 @@ struct BypassMix {
 fn silence(buffer: &mut [f32]) -> &mut [f32] {
     buffer.fill(0.0);
     buffer
-}
-
-/// Replaces a subnormal output sample by 0.
-#[inline(always)]
-fn flush_subnormal(sample: f32) -> f32 {
-    if sample.abs() < f32::MIN_POSITIVE {
-        0.0
-    } else {
-        sample
-    }
 }
 
 /// Applies the bypass mix to one channel's run: `io` holds the processed output, `dry` the

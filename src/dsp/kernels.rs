@@ -21,6 +21,16 @@ fn has_avx2_fma() -> bool {
     }
 }
 
+/// `sample`, or 0 if it is subnormal.
+#[inline(always)]
+pub fn flush_subnormal(sample: f32) -> f32 {
+    if sample.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        sample
+    }
+}
+
 /// Views complex numbers as interleaved `re, im` floats.
 pub fn as_floats_mut(values: &mut [Complex32]) -> &mut [f32] {
     bytemuck::cast_slice_mut(values)
@@ -97,16 +107,6 @@ mod portable {
             sample.clamp(-limit, limit)
         } else {
             0.0
-        }
-    }
-
-    /// `sample`, or 0 if it is subnormal.
-    #[inline(always)]
-    fn flush_subnormal(sample: f32) -> f32 {
-        if sample.abs() < f32::MIN_POSITIVE {
-            0.0
-        } else {
-            sample
         }
     }
 
