@@ -89,6 +89,31 @@ fn stereo_16_bit(rate_hz: u32, seconds: f32) -> Vec<Vec<f32>> {
     .collect()
 }
 
+/// Renders `input` (relative to `dir`, or absolute) to `null.wav`, flat at FFT 1024, and to
+/// `boost.wav`, band 9 at +6 dB on the Bands curve; returns the spec of the first and the
+/// samples of both.
+fn render_flat_and_boosted(
+    dir: &Path,
+    input: &str,
+) -> (hound::WavSpec, Vec<Vec<f32>>, Vec<Vec<f32>>) {
+    let flat = ["render", input, "-o", "null.wav", "--fft-size", "1024"];
+    run_ok(dir, &flat);
+    let boosted = [
+        "render",
+        input,
+        "-o",
+        "boost.wav",
+        "--band",
+        "9=+6",
+        "--curve",
+        "bands",
+    ];
+    run_ok(dir, &boosted);
+    let (spec, null) = read_wav(&dir.join("null.wav"));
+    let (_, boost) = read_wav(&dir.join("boost.wav"));
+    (spec, null, boost)
+}
+
 /// Renders `name` flat and with band 9 at +6 dB; checks the flat render against `expected`
 /// and the 997 Hz channel's gain.
 ///
@@ -96,34 +121,7 @@ fn stereo_16_bit(rate_hz: u32, seconds: f32) -> Vec<Vec<f32>> {
 /// centre, and the STFT averages it over the window's main lobe: at 44.1 kHz and FFT 4096 a
 /// lone +6 dB band gives a 997 Hz sine +5.79 dB.)
 fn check_lossless_input(dir: &Path, name: &str, expected: &[Vec<f32>], sine_channel: usize) {
-    run_ok(
-        dir,
-        &[
-            "render",
-            name,
-            "-o",
-            "null.wav",
-            "--fft-size",
-            "1024",
-            "--force",
-        ],
-    );
-    run_ok(
-        dir,
-        &[
-            "render",
-            name,
-            "-o",
-            "boost.wav",
-            "--band",
-            "9=+6",
-            "--curve",
-            "bands",
-            "--force",
-        ],
-    );
-    let (_, null) = read_wav(&dir.join("null.wav"));
-    let (_, boost) = read_wav(&dir.join("boost.wav"));
+    let (_, null, boost) = render_flat_and_boosted(dir, name);
     assert_eq!(null.len(), expected.len(), "{name}: channels");
     for (c, (out, input)) in null.iter().zip(expected).enumerate() {
         let error = max_abs_diff(out, input);
@@ -154,26 +152,7 @@ fn aiff_input_renders_exactly() {
 fn check_lossy_fixture(name: &str) {
     let dir = temp_dir();
     let input = fixture(name);
-    let input = input.to_str().unwrap();
-    run_ok(
-        dir.path(),
-        &["render", input, "-o", "null.wav", "--fft-size", "1024"],
-    );
-    run_ok(
-        dir.path(),
-        &[
-            "render",
-            input,
-            "-o",
-            "boost.wav",
-            "--band",
-            "9=+6",
-            "--curve",
-            "bands",
-        ],
-    );
-    let (spec, null) = read_wav(&dir.path().join("null.wav"));
-    let (_, boost) = read_wav(&dir.path().join("boost.wav"));
+    let (spec, null, boost) = render_flat_and_boosted(dir.path(), input.to_str().unwrap());
     assert_eq!(spec.sample_rate, 44_100, "{name}");
     // The fixtures hold 1.5 s; gapless decoding gives exactly that many frames.
     assert_eq!(null[0].len(), 66_150, "{name}");

@@ -364,7 +364,7 @@ impl Engine {
             let power = enabled.then_some(&mut self.analyzer_power[..]);
             self.filter.filter_frame(plan, lane, at, power);
         }
-        if self.analyzer_enabled {
+        if enabled {
             self.analyzer_frames += self.num_channels as u32;
         }
     }
