@@ -578,3 +578,28 @@ fn bypass_outputs_the_input_delayed_by_the_latency_whatever_the_gains() {
         "bypassed at +12 dB everywhere",
     );
 }
+
+#[test]
+fn a_state_saved_by_release_0_1_0_loads_with_every_value_bit_identical() {
+    let fixture = state_fixture_0_1_0("clap");
+    let mut plugin = ClapPlugin::new();
+    plugin
+        .load_state(&fixture.bytes)
+        .expect("the 0.1.0 state loads");
+    for (string_id, expected) in &fixture.values {
+        let value = plugin.param_value(host_param_id(string_id));
+        assert_eq!(
+            value.map(f64::to_bits),
+            Some(expected.to_bits()),
+            "{string_id}"
+        );
+    }
+    // Parameters added after 0.1.0 keep their defaults.
+    for spec in expected_params() {
+        if !fixture.values.iter().any(|(id, _)| *id == spec.string_id) {
+            let default = spec.kind.default_normalized() * spec.kind.clap_max();
+            let value = plugin.param_value(spec.host_id()).expect("get_value");
+            assert!((value - default).abs() < 1e-9, "{}", spec.string_id);
+        }
+    }
+}

@@ -231,3 +231,26 @@ fn state_round_trips_into_a_fresh_component_and_bad_state_is_rejected() {
         "the components differ after rejected loads"
     );
 }
+
+#[test]
+fn a_state_saved_by_release_0_1_0_loads_with_every_value_bit_identical() {
+    let fixture = state_fixture_0_1_0("vst3");
+    let module = Vst3Module::open();
+    let plugin = module.create_plugin(&class_id());
+    assert_eq!(plugin.load_state(&fixture.bytes), kResultOk, "setState");
+    for spec in expected_params() {
+        let value = plugin.normalized(spec.host_id());
+        match fixture.values.iter().find(|(id, _)| *id == spec.string_id) {
+            // The fixture holds CLAP values: step indices for stepped parameters.
+            Some((_, clap_value)) => {
+                let expected = clap_value / spec.kind.clap_max();
+                assert_eq!(value.to_bits(), expected.to_bits(), "{}", spec.string_id);
+            }
+            // Parameters added after 0.1.0 keep their defaults.
+            None => {
+                let default = spec.kind.default_normalized();
+                assert!((value - default).abs() < 1e-9, "{}", spec.string_id);
+            }
+        }
+    }
+}

@@ -208,3 +208,27 @@ pub fn normalized_gain(gain_db: f64, limit_db: f64) -> f64 {
 pub fn band_id(band_number: usize) -> u32 {
     host_param_id(&format!("band_{band_number}"))
 }
+
+/// A state saved by release 0.1.0 (band k at (k − 13) × 0.7 dB, output −3.5 dB, Bands, FFT
+/// 8192, bypass on) and, per parameter ID, the normalized value the host read back then.
+pub struct StateFixture {
+    /// The state bytes as the format's host received them.
+    pub bytes: Vec<u8>,
+    /// `(string ID, normalized value)` for each of the 29 parameters of 0.1.0.
+    pub values: Vec<(String, f64)>,
+}
+
+/// Reads the 0.1.0 state fixture of one format (`"clap"` or `"vst3"`).
+pub fn state_fixture_0_1_0(format: &str) -> StateFixture {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(dir.join(format!("state-0.1.0.{format}.bin"))).expect("fixture");
+    let text = std::fs::read_to_string(dir.join("state-0.1.0.values.txt")).expect("fixture");
+    let values = text
+        .lines()
+        .map(|line| {
+            let (id, value) = line.split_once(' ').expect("`id value` lines");
+            (id.to_string(), value.parse().expect("a number"))
+        })
+        .collect();
+    StateFixture { bytes, values }
+}
