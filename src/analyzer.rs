@@ -8,8 +8,8 @@
 
 use triple_buffer::{triple_buffer, Input, Output};
 
-use crate::dsp::stft::{wola_scale, HOP_DIVISOR};
-use crate::dsp::{Engine, FftSize};
+use bark_eq_dsp::window::{wola_scale, HOP_DIVISOR};
+use bark_eq_dsp::{Engine, FftSize};
 
 /// Number of log-spaced frequencies the spectra are drawn at.
 pub const ANALYZER_POINTS: usize = 256;
@@ -194,10 +194,10 @@ impl AnalyzerPublisher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dsp::bands::band_of_freq;
     use crate::editor::tests::set_from_host;
     use crate::params::FftSizeParam;
     use crate::BarkEq;
+    use bark_eq_dsp::bands::band_of_freq;
 
     use std::f32::consts::{PI, TAU};
 

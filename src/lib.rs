@@ -1,5 +1,5 @@
 //! Bark EQ: a 25-band spectral graphic equalizer on the Bark critical bands, as a CLAP and
-//! VST3 plugin. The DSP lives in [`dsp`] and knows nothing of the plugin API; this file only
+//! VST3 plugin. The DSP lives in the `bark-eq-dsp` crate and knows nothing of the plugin API; this file only
 //! moves parameters and buffers between the host, the engine and the [`editor`].
 
 use std::num::NonZeroU32;
@@ -9,12 +9,11 @@ use nice_plug::prelude::*;
 use nice_plug_egui::{EguiEditor, EguiEditorState};
 
 pub mod analyzer;
-pub mod dsp;
 pub mod editor;
 pub mod params;
 
 use analyzer::{AnalyzerFrame, AnalyzerPublisher};
-use dsp::Engine;
+use bark_eq_dsp::Engine;
 use editor::{EditorApp, EngineStatus};
 use params::BarkEqParams;
 
@@ -63,7 +62,7 @@ impl BarkEq {
         &mut self,
         sample_rate_hz: f32,
         num_channels: usize,
-    ) -> Result<u32, dsp::EngineError> {
+    ) -> Result<u32, bark_eq_dsp::EngineError> {
         let mut engine = Engine::new(sample_rate_hz, num_channels)?;
         engine.apply(&self.params.settings());
         engine.reset();

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use nice_plug::params::persist::{self, PersistentField};
 use nice_plug::prelude::*;
 
-use crate::dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use crate::dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
 use crate::editor::size::{EditorSize, EditorSizeState, EDITOR_SIZE_KEY};
+use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use bark_eq_dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 /// Resolution of the gain parameters in dB.
 pub const GAIN_STEP_DB: f32 = 0.1;

@@ -110,7 +110,7 @@ fn a_mono_engine_with_the_analyzer_on_does_not_allocate() {
     plugin
         .activate_engine(48_000.0, 1)
         .expect("48 kHz is supported");
-    let mut engine = bark_eq::dsp::Engine::new(44_100.0, 1).expect("supported");
+    let mut engine = bark_eq_dsp::Engine::new(44_100.0, 1).expect("supported");
     let mut mono = buffers(20_000)[0].clone();
     assert_no_alloc(|| {
         engine.set_analyzer_enabled(true);

@@ -7,9 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use bark_eq::dsp::bands::BAND_EDGES_HZ;
-use bark_eq::dsp::stft::WOLA_WINDOW_SUM;
-use bark_eq::dsp::{band_centre_hz, band_name, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::bands::BAND_EDGES_HZ;
+use bark_eq_dsp::window::WOLA_WINDOW_SUM;
+use bark_eq_dsp::{band_centre_hz, band_name, Engine, EqSettings, FftSize, NUM_BANDS};
 use serde::Serialize;
 
 use crate::args::AnalyzeArgs;

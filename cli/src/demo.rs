@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use bark_eq::dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::analyze::analyze_file;
 use crate::args::{BitsArg, DemoArgs};

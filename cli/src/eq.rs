@@ -1,8 +1,8 @@
 //! Turns the EQ options into engine settings: preset < --gains < --band, with range checks.
 
-use bark_eq::dsp::bands::band_of_freq;
-use bark_eq::dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use bark_eq::dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::bands::band_of_freq;
+use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::args::{CurveArg, EqArgs};
 use crate::error::CliError;

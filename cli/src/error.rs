@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use bark_eq::dsp::EngineError;
+use bark_eq_dsp::EngineError;
 
 /// Why one input file could not be rendered or analysed. Shown after the file's name.
 #[derive(Debug, thiserror::Error)]

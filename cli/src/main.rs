@@ -1,4 +1,4 @@
-//! `bark-eq`: renders audio files through the Bark EQ engine (`bark_eq::dsp`), offline and in
+//! `bark-eq`: renders audio files through the Bark EQ engine (`bark_eq_dsp`), offline and in
 //! parallel; analyses band energies; prints presets; plays a demo.
 
 mod analyze;

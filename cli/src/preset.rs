@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use bark_eq::dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use bark_eq::dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 use serde_json::Value;
 
 use crate::error::CliError;

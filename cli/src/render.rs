@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use bark_eq::dsp::{Engine, EqSettings};
+use bark_eq_dsp::{Engine, EqSettings};
 use indicatif::ProgressBar;
 
 use crate::args::BitsArg;

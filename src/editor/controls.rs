@@ -6,8 +6,8 @@ use nice_plug::prelude::{Param, ParamSetter};
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
 use super::EngineStatus;
-use crate::dsp::NUM_BANDS;
 use crate::params::{format_gain_db, BarkEqParams, CurveParam, FftSizeParam};
+use bark_eq_dsp::NUM_BANDS;
 
 /// Width of the output gain bar.
 const OUTPUT_WIDTH: f32 = 110.0;

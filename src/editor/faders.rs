@@ -5,8 +5,8 @@ use nice_plug::prelude::{Param, ParamSetter};
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
-use crate::dsp::{band_name, NUM_BANDS};
 use crate::params::{format_gain_db, BarkEqParams};
+use bark_eq_dsp::{band_name, NUM_BANDS};
 
 /// Height of the value row above each fader.
 const VALUE_ROW: f32 = 20.0;

@@ -8,9 +8,9 @@ use super::gesture::{self, DragTarget};
 use super::response::ResponseCurve;
 use super::theme;
 use crate::analyzer::{point_freq_hz, AnalyzerFrame, ANALYZER_POINTS};
-use crate::dsp::bands::{band_centre_hz, format_freq_hz};
-use crate::dsp::{gain_db_at, EqSettings, NUM_BANDS};
 use crate::params::{format_gain_db, BarkEqParams};
+use bark_eq_dsp::bands::{band_centre_hz, format_freq_hz};
+use bark_eq_dsp::{gain_db_at, EqSettings, NUM_BANDS};
 
 /// Lowest frequency shown.
 pub const PLOT_MIN_HZ: f32 = 20.0;

@@ -1,9 +1,9 @@
 //! The response curve the editor draws: computed per FFT bin by the engine's own
 //! [`fill_gain_curve`], from the same settings, so the picture is what the audio gets.
 
-use crate::dsp::bands::{bin_freq_hz, NUM_BANDS};
-use crate::dsp::settings::{clamp_gain_db, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use crate::dsp::{fill_gain_curve, BinLayout, CurveMode, EqSettings};
+use bark_eq_dsp::bands::{bin_freq_hz, NUM_BANDS};
+use bark_eq_dsp::settings::{clamp_gain_db, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, EqSettings};
 
 /// Sample rate assumed before the host activated the plugin.
 pub const PREVIEW_RATE_HZ: f32 = 48_000.0;

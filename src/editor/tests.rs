@@ -13,10 +13,10 @@ use super::plot::{PlotAxes, PLOT_LABEL};
 pub use super::test_host::{set_from_host, Call, RecordingHost};
 use super::{controls, theme, EditorView, EngineStatus};
 use crate::analyzer::AnalyzerFrame;
-use crate::dsp::bands::band_centre_hz;
-use crate::dsp::stft::wola_scale;
-use crate::dsp::{band_name, Engine, NUM_BANDS};
 use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
+use bark_eq_dsp::bands::band_centre_hz;
+use bark_eq_dsp::window::wola_scale;
+use bark_eq_dsp::{band_name, Engine, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
 const RATE_HZ: f32 = 48_000.0;

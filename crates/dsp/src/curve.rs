@@ -5,6 +5,7 @@
 
 use super::bands::{band_centre_hz, bin_freq_hz, fill_band_map, NUM_BANDS};
 use super::kernels;
+use super::math::db_to_gain;
 
 /// How band gains become a curve over frequency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -14,46 +15,6 @@ pub enum CurveMode {
     Smooth,
     /// The origin's step curve: every bin takes its band's gain (`gains[band_of_bin]`).
     Bands,
-}
-
-/// `log2(10) / 20`: multiplies dB to give a base-2 exponent.
-const DB_TO_LOG2: f32 = 0.166_096_4;
-/// Exponents are clamped to this magnitude so `2^x` stays a normal f32.
-const MAX_LOG2_GAIN: f32 = 126.0;
-/// 1.5 · 2^23: adding it to a float of magnitude < 2^22 rounds it to the nearest integer,
-/// which then sits in the low mantissa bits (no float → int conversion, so it vectorizes).
-const ROUND_MAGIC: f32 = 12_582_912.0;
-/// IEEE-754 single precision exponent bias.
-const F32_EXPONENT_BIAS: i32 = 127;
-/// Bits of the f32 mantissa.
-const F32_MANTISSA_BITS: u32 = 23;
-/// Taylor coefficients of `2^f = e^(f ln 2)`: `(ln 2)^n / n!` for n = 1..=7.
-const EXP2_COEFFS: [f32; 7] = [
-    std::f32::consts::LN_2,
-    0.240_226_5,
-    0.055_504_11,
-    0.009_618_129,
-    0.001_333_355_8,
-    0.000_154_035_3,
-    0.000_015_252_73,
-];
-
-/// Converts a gain in dB to a linear gain, vectorizable and within 1e-6 relative of
-/// `10^(db/20)`; exactly 1.0 at 0 dB.
-#[inline(always)]
-pub fn db_to_gain(gain_db: f32) -> f32 {
-    let log2_gain = (gain_db * DB_TO_LOG2).clamp(-MAX_LOG2_GAIN, MAX_LOG2_GAIN);
-    let shifted = log2_gain + ROUND_MAGIC;
-    let whole = shifted - ROUND_MAGIC;
-    let frac = log2_gain - whole; // in [-0.5, 0.5]
-    let mut poly = EXP2_COEFFS[6];
-    for &coeff in EXP2_COEFFS[..6].iter().rev() {
-        poly = poly * frac + coeff;
-    }
-    let mantissa = poly * frac + 1.0;
-    let whole = shifted.to_bits() as i32 - ROUND_MAGIC.to_bits() as i32;
-    let scale = f32::from_bits(((whole + F32_EXPONENT_BIAS) as u32) << F32_MANTISSA_BITS);
-    mantissa * scale
 }
 
 /// Where a frequency sits between band centres on a log-frequency axis: the lower band and

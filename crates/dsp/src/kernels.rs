@@ -5,8 +5,7 @@
 
 use realfft::num_complex::Complex32;
 
-use super::curve::db_to_gain;
-use super::stft::OVERLAP;
+use super::math::{db_to_gain, OVERLAP};
 
 /// Whether this CPU runs the AVX2 + FMA versions (std caches the detection).
 #[inline(always)]
@@ -241,7 +240,7 @@ mod portable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dsp::stft::fill_periodic_hann;
+    use crate::window::fill_periodic_hann;
 
     fn ramp(len: usize, scale: f32, offset: f32) -> Vec<f32> {
         (0..len)

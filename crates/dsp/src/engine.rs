@@ -8,7 +8,8 @@ use super::kernels::flush_subnormal;
 use super::settings::{
     clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
 };
-use super::stft::{wola_scale, SpectralFilter, StftLane, StreamPosition, HOP_DIVISOR};
+use super::stft::{SpectralFilter, StftLane, StreamPosition};
+use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
 
 /// Lowest sample rate the engine accepts.

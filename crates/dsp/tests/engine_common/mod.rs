@@ -1,7 +1,7 @@
 //! Signals, rendering and measurements shared by the engine specification tests.
 #![allow(dead_code)]
 
-use bark_eq::dsp::{Engine, EqSettings};
+use bark_eq_dsp::{Engine, EqSettings};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 

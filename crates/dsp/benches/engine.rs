@@ -13,9 +13,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use bark_eq::dsp::kernels;
-use bark_eq::dsp::stft::HOP_DIVISOR;
-use bark_eq::dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::kernels;
+use bark_eq_dsp::window::HOP_DIVISOR;
+use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
 use criterion::{BatchSize, BenchmarkId, Criterion};
 use realfft::num_complex::Complex32;
 use realfft::RealFftPlanner;
@@ -222,9 +222,9 @@ fn print_heap_report() {
     for size in FftSize::ALL {
         let n = size.base_size();
         let (parts, _, bytes) = count_allocations(|| {
-            let filter = bark_eq::dsp::stft::SpectralFilter::new(&[n]);
+            let filter = bark_eq_dsp::stft::SpectralFilter::new(&[n]);
             let layout = BinLayout::new(n, RATE_HZ);
-            let pair = bark_eq::dsp::stft::StftLane::<Complex32>::new(n);
+            let pair = bark_eq_dsp::stft::StftLane::<Complex32>::new(n);
             (filter, layout, pair, vec![0.0f32; n / 2 + 1])
         });
         drop(black_box(parts));
@@ -326,10 +326,11 @@ fn bench_floor(c: &mut Criterion, size: FftSize) {
 /// input, read its output), the Hann + curve pass, a bare curve pass for comparison, the
 /// whole frame (FFTs included) and the FFT pair alone.
 fn bench_parts(c: &mut Criterion, size: FftSize) {
-    use bark_eq::dsp::stft::{wola_scale, SpectralFilter, StftLane, StreamPosition};
+    use bark_eq_dsp::stft::{SpectralFilter, StftLane, StreamPosition};
+    use bark_eq_dsp::window::wola_scale;
     // As in `Engine::process`: the curve pass below repeats on its own output, which decays
     // towards subnormals that would otherwise take microcode assists.
-    let _flush_denormals = bark_eq::dsp::denormal::DenormalGuard::new();
+    let _flush_denormals = bark_eq_dsp::denormal::DenormalGuard::new();
     let mut group = c.benchmark_group("parts");
     let n = size.base_size();
     let hop = n / HOP_DIVISOR;

@@ -9,9 +9,9 @@ mod bench_common;
 use std::ops::Range;
 use std::sync::Arc;
 
-use bark_eq::dsp::bands::{bin_freq_hz, BAND_EDGES_HZ};
-use bark_eq::dsp::curve::db_to_gain;
-use bark_eq::dsp::{BinLayout, NUM_BANDS};
+use bark_eq_dsp::bands::{bin_freq_hz, BAND_EDGES_HZ};
+use bark_eq_dsp::math::db_to_gain;
+use bark_eq_dsp::{BinLayout, NUM_BANDS};
 use criterion::{BenchmarkId, Criterion};
 use rayon::prelude::*;
 use realfft::num_complex::Complex;

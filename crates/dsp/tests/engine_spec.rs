@@ -3,8 +3,8 @@
 
 mod engine_common;
 
-use bark_eq::dsp::bands::BAND_EDGES_HZ;
-use bark_eq::dsp::{band_centre_hz, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::bands::BAND_EDGES_HZ;
+use bark_eq_dsp::{band_centre_hz, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
 use engine_common::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
