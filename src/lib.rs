@@ -11,11 +11,13 @@ use nice_plug_egui::{EguiEditor, EguiEditorState};
 pub mod analyzer;
 pub mod editor;
 pub mod params;
+pub mod status;
 
 use analyzer::{AnalyzerFrame, AnalyzerPublisher};
-use bark_eq_dsp::Engine;
-use editor::{EditorApp, EngineStatus};
+use bark_eq_dsp::{Engine, FftSize};
+use editor::EditorApp;
 use params::BarkEqParams;
+use status::EngineStatus;
 
 /// Proves in the unit tests that the audio path allocates nothing (see `assert_no_alloc`).
 #[cfg(all(test, not(feature = "assert_process_allocs")))]
@@ -34,6 +36,11 @@ pub struct BarkEq {
     status: Arc<EngineStatus>,
     /// The audio side of the analyzer.
     analyzer: AnalyzerPublisher,
+    /// The FFT size the engine was activated with. A different `fft_size` value changes the
+    /// latency, so it waits for the next activation (the host's restart).
+    active_fft_size: FftSize,
+    /// Whether this activation has already asked the host for a restart.
+    restart_requested: bool,
 }
 
 impl Default for BarkEq {
@@ -46,6 +53,8 @@ impl Default for BarkEq {
             editor_state,
             status: Arc::new(EngineStatus::default()),
             analyzer: AnalyzerPublisher::default(),
+            active_fft_size: FftSize::default(),
+            restart_requested: false,
         }
     }
 }
@@ -57,19 +66,27 @@ impl BarkEq {
     }
 
     /// Builds the engine for a sample rate and channel count, with the current parameter
-    /// values applied without smoothing. Allocates; called from `activate`.
+    /// values applied without smoothing; the FFT size it takes stays until the next
+    /// activation. Allocates; called from `activate`.
     pub fn activate_engine(
         &mut self,
         sample_rate_hz: f32,
         num_channels: usize,
     ) -> Result<u32, bark_eq_dsp::EngineError> {
+        let settings = self.params.settings();
         let mut engine = Engine::new(sample_rate_hz, num_channels)?;
-        engine.apply(&self.params.settings());
+        engine.apply(&settings);
         engine.reset();
         let latency_samples = engine.latency_samples();
         self.analyzer
             .allocate(analyzer::max_bins_at_rate(sample_rate_hz));
-        self.status.set(sample_rate_hz, latency_samples);
+        self.active_fft_size = settings.fft_size;
+        self.restart_requested = false;
+        self.status.set(
+            sample_rate_hz,
+            latency_samples,
+            settings.fft_size.base_size(),
+        );
         self.engine = Some(engine);
         Ok(latency_samples)
     }
@@ -95,9 +112,10 @@ impl BarkEq {
     }
 
     /// Reads the parameters and processes `channels` in place: what `process` does, without
-    /// the host types. Returns the new latency when the FFT size changed. While the editor is
-    /// open it also publishes the analyzer spectra. Never allocates.
-    pub fn process_channels(&mut self, channels: &mut [&mut [f32]]) -> Option<u32> {
+    /// the host types. Returns `true` once per activation when `fft_size` has moved away from
+    /// the size the engine runs at: the caller then asks the host for a restart. While the
+    /// editor is open it also publishes the analyzer spectra. Never allocates.
+    pub fn process_channels(&mut self, channels: &mut [&mut [f32]]) -> bool {
         let editor_open = self.editor_state.is_open();
         self.process_channels_with_editor(channels, editor_open)
     }
@@ -108,24 +126,25 @@ impl BarkEq {
         &mut self,
         channels: &mut [&mut [f32]],
         editor_open: bool,
-    ) -> Option<u32> {
+    ) -> bool {
         let Some(engine) = self.engine.as_mut() else {
             // Not activated: a host bug; keep the output silent rather than unprocessed.
             for channel in channels.iter_mut() {
                 channel.fill(0.0);
             }
-            return None;
+            return false;
         };
-        let latency_changed = engine.apply(&self.params.settings());
+        let mut settings = self.params.settings();
+        // The latency may only change in `activate`: a new size waits for the restart, and
+        // until then the output stays aligned with the latency the host compensates.
+        let size_pending = settings.fft_size != self.active_fft_size;
+        settings.fft_size = self.active_fft_size;
+        engine.apply(&settings);
         engine.process(channels);
         self.analyzer.update(engine, editor_open);
-        if latency_changed {
-            let latency_samples = engine.latency_samples();
-            self.status.set_latency_samples(latency_samples);
-            Some(latency_samples)
-        } else {
-            None
-        }
+        let request_restart = size_pending && !self.restart_requested;
+        self.restart_requested |= size_pending;
+        request_restart
     }
 
     /// The engine, once activated.
@@ -199,7 +218,9 @@ impl Plugin for BarkEq {
 
     fn reset(&mut self) {
         if let Some(engine) = self.engine.as_mut() {
-            engine.apply(&self.params.settings());
+            let mut settings = self.params.settings();
+            settings.fft_size = self.active_fft_size;
+            engine.apply(&settings);
             engine.reset();
         }
     }
@@ -210,8 +231,8 @@ impl Plugin for BarkEq {
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        if let Some(latency_samples) = self.process_channels(buffer.as_slice()) {
-            context.set_latency_samples(latency_samples);
+        if self.process_channels(buffer.as_slice()) {
+            context.request_restart();
         }
         ProcessStatus::Normal
     }

@@ -244,29 +244,62 @@ fn band_9_automation_mid_block_lifts_a_997_hz_sine_by_6_db() {
 }
 
 #[test]
-fn fft_size_change_requests_a_restart_then_reports_the_new_latency() {
+fn fft_size_moved_while_active_takes_effect_only_through_a_restart() {
     let mut plugin = ClapPlugin::new();
     plugin.activate(RATE_HZ, 1, BLOCK as u32);
     assert_eq!(plugin.latency() as usize, DEFAULT_LATENCY);
     let fft_size = host_param_id("fft_size");
-    for (index, new_latency) in [(0, 1024), (4, 16_384)] {
-        let (restarts, changes) = (plugin.restart_requests(), plugin.latency_changes());
-        let change = param_event(100, fft_size, index as f64);
-        plugin.process_on_audio_thread(&white_noise(7, 2, BLOCK), &[change]);
+    for (index, new_latency) in [(3, 8192), (0, 1024), (4, 16_384)] {
+        let old_latency = plugin.latency() as usize;
+        let restarts = plugin.restart_requests();
+        // The size moves mid-block on the audio thread, and the host runs no main-thread
+        // callback until it has deactivated the plugin (as clap-validator's fuzz tests do).
+        let input = white_noise(index, 2, old_latency + 8192);
+        let change = [param_event(100, fft_size, index as f64)];
+        let mut output = vec![Vec::new(); 2];
+        for start in (0..input[0].len()).step_by(BLOCK) {
+            let block = frames(&input, start..(start + BLOCK).min(input[0].len()));
+            let events: &[_] = if start == 0 { &change } else { &[] };
+            append(
+                &mut output,
+                plugin.process_on_audio_thread_before_callbacks(&block, events),
+            );
+        }
+        // Until the restart the plugin runs at the size it was activated with, aligned with
+        // the latency the host compensates.
+        assert_eq!(plugin.latency() as usize, old_latency, "{new_latency}");
+        // (From one latency on: before that come the previous test signal's last samples.)
+        let error = delayed_gain_error(&input, &output, old_latency, 1.0, old_latency);
+        assert!(
+            error <= PASS_THROUGH_TOLERANCE,
+            "before the restart to {new_latency}: error {error:e}"
+        );
         assert!(
             plugin.restart_requests() > restarts,
             "{new_latency}: no restart request"
         );
 
-        plugin.deactivate();
+        plugin.deactivate_before_callbacks();
+        plugin.run_main_thread_callbacks();
+        assert_eq!(
+            plugin.latency_changes_outside_activate(),
+            0,
+            "latency.changed outside activate"
+        );
+        let (changes, restarts) = (plugin.latency_changes(), plugin.restart_requests());
         plugin.activate(RATE_HZ, 1, BLOCK as u32);
         assert!(
             plugin.latency_changes() > changes,
-            "no latency.changed on re-activation"
+            "no latency.changed inside the re-activation"
+        );
+        assert_eq!(
+            plugin.restart_requests(),
+            restarts,
+            "the re-activation asked for another restart"
         );
         assert_eq!(plugin.latency(), new_latency);
         let settled = plugin.restart_requests();
-        let input = white_noise(index as u64, 2, new_latency as usize + 8192);
+        let input = white_noise(index + 10, 2, new_latency as usize + 8192);
         let output = plugin.process_in_blocks(&input, &[BLOCK]);
         assert_delayed_copy(&input, &output, new_latency as usize, "after the restart");
         assert_eq!(
@@ -418,6 +451,21 @@ fn every_sample_rate_and_block_size_passes_noise_through() {
         let input = white_noise(u64::from(rate), 2, latency + 49_152);
         let output = plugin.process_in_blocks(&input, &BLOCK_SIZES);
         assert_delayed_copy(&input, &output, latency, &format!("{rate} Hz"));
+    }
+}
+
+#[test]
+fn validator_sample_rates_activate_and_pass_noise_through_delayed_by_the_latency() {
+    // clap-validator and the VST3 validator activate at fractional and extreme rates; the FFT
+    // keeps growing with the rate above 48 kHz (×32 at 1234567.8 Hz).
+    for (rate_hz, expected_latency) in [(1000.0, 4096), (1234.5678, 4096), (1_234_567.8, 131_072)] {
+        let mut plugin = ClapPlugin::new();
+        plugin.activate(rate_hz, 1, 16_384);
+        let latency = plugin.latency() as usize;
+        assert_eq!(latency, expected_latency, "{rate_hz} Hz");
+        let input = white_noise(rate_hz as u64, 2, latency + 16_384);
+        let output = plugin.process_in_blocks(&input, &[4096, 333]);
+        assert_delayed_copy(&input, &output, latency, &format!("{rate_hz} Hz"));
     }
 }
 

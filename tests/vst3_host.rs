@@ -137,18 +137,27 @@ fn unity_gains_pass_noise_through_delayed_by_get_latency_samples() {
 }
 
 #[test]
-fn fft_size_change_asks_for_a_latency_restart_then_reports_the_new_latency() {
+fn fft_size_moved_while_active_changes_the_latency_only_through_a_restart() {
     let module = Vst3Module::open();
     let mut plugin = module.create_plugin(&class_id());
     plugin.activate(RATE_HZ, BLOCK as i32);
     assert_eq!(plugin.latency(), 4096);
     let before = plugin.latency_restart_requests();
     let to_1024 = (host_param_id("fft_size"), 0, 0.0);
-    plugin.process(&white_noise(24, 2, BLOCK), &[to_1024]);
+    let input = white_noise(24, 2, 4096 + 8192);
+    let output = process_blocks(&mut plugin, &input, &[to_1024]);
     assert!(
         plugin.latency_restart_requests() > before,
         "no restartComponent(kLatencyChanged)"
     );
+    // Until the host restarts the component, the latency it compensates stays, and so does
+    // the engine's size: the output stays aligned.
+    assert_eq!(
+        plugin.latency(),
+        4096,
+        "getLatencySamples before the restart"
+    );
+    assert_delayed_copy(&input, &output, 4096, "before the restart");
 
     plugin.deactivate();
     plugin.activate(RATE_HZ, BLOCK as i32);
@@ -157,6 +166,60 @@ fn fft_size_change_asks_for_a_latency_restart_then_reports_the_new_latency() {
     let input = white_noise(25, 2, latency + 8192);
     let output = process_blocks(&mut plugin, &input, &[]);
     assert_delayed_copy(&input, &output, latency, "after the restart");
+}
+
+#[test]
+fn validator_sample_rates_activate_and_pass_noise_through_delayed_by_the_latency() {
+    let module = Vst3Module::open();
+    for (rate_hz, expected_latency) in [(1000.0, 4096), (1234.5678, 4096), (1_234_567.8, 131_072)] {
+        let mut plugin = module.create_plugin(&class_id());
+        plugin.activate(rate_hz, BLOCK as i32);
+        let latency = plugin.latency() as usize;
+        assert_eq!(latency, expected_latency, "{rate_hz} Hz");
+        let input = white_noise(rate_hz as u64, 2, latency + 4096);
+        let output = process_blocks(&mut plugin, &input, &[]);
+        assert_delayed_copy(&input, &output, latency, &format!("{rate_hz} Hz"));
+    }
+}
+
+#[test]
+fn bypass_set_on_the_controller_while_processing_reads_back_and_persists() {
+    // The VST3 validator's "Parameter Bypass persistence" sequence.
+    let module = Vst3Module::open();
+    let mut plugin = module.create_plugin(&class_id());
+    plugin.activate(RATE_HZ, BLOCK as i32);
+    let bypass = host_param_id("bypass");
+    assert!(plugin.set_normalized(bypass, 1.0), "setParamNormalized");
+    assert_eq!(
+        plugin.normalized(bypass),
+        1.0,
+        "bypass read back while processing"
+    );
+    plugin.flush(&[(bypass, 0, 1.0)]);
+    plugin.set_processing(false);
+    let saved = plugin.save_state();
+
+    plugin.set_processing(true);
+    assert!(plugin.set_normalized(bypass, 0.0), "setParamNormalized");
+    assert_eq!(
+        plugin.normalized(bypass),
+        0.0,
+        "bypass off read back while processing"
+    );
+    plugin.flush(&[(bypass, 0, 0.0)]);
+    plugin.set_processing(false);
+
+    assert_eq!(plugin.load_state(&saved), kResultOk, "setState");
+    assert_eq!(
+        plugin.set_component_state_on_controller(&saved),
+        kResultOk,
+        "setComponentState"
+    );
+    assert_eq!(
+        plugin.normalized(bypass),
+        1.0,
+        "bypass after loading the preset"
+    );
 }
 
 #[test]

@@ -5,8 +5,9 @@ use nice_plug::prelude::{Param, ParamSetter};
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
-use super::EngineStatus;
 use crate::params::{format_gain_db, BarkEqParams, CurveParam, FftSizeParam};
+use crate::status::EngineStatus;
+use bark_eq_dsp::FftSize;
 use bark_eq_dsp::NUM_BANDS;
 
 /// Width of the output gain bar.
@@ -68,6 +69,13 @@ pub fn control_bar(
         .response
         .labelled_by(label.id)
         .on_hover_text("Frequency resolution; larger sizes add latency");
+    let selected_base_size = FftSize::from(fft_size).base_size();
+    if let Some(text) = pending_fft_text(selected_base_size, status.active_fft_base_size()) {
+        ui.label(RichText::new(text).color(theme::ACCENT))
+            .on_hover_text(
+                "The FFT size sets the latency, so it changes when the host restarts the plugin",
+            );
+    }
 
     let mut bypass = params.bypass.value();
     if ui.toggle_value(&mut bypass, "Bypass").changed() {
@@ -89,6 +97,16 @@ pub fn control_bar(
         ui.label(RichText::new(text).color(theme::TEXT_DIM))
             .on_hover_text("Delay the host compensates: one FFT frame");
     });
+}
+
+/// "4096 -> 8192 on restart" (the editor font has no arrow glyph) while the selected FFT size waits for the host to restart the
+/// plugin; `None` when the engine runs at the selected size (or is not active).
+pub fn pending_fft_text(
+    selected_base_size: usize,
+    active_base_size: Option<usize>,
+) -> Option<String> {
+    let active = active_base_size?;
+    (active != selected_base_size).then(|| format!("{active} -> {selected_base_size} on restart"))
 }
 
 /// Sets every band that is not at 0 dB to 0 dB, one begin/set/end gesture per band.

@@ -17,10 +17,8 @@ mod test_host;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use atomic_float::AtomicF32;
 use egui::{self, ViewportCommand};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
@@ -34,43 +32,9 @@ use triple_buffer::Output;
 
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
+use crate::status::EngineStatus;
 use size::{EditorSize, MIN_HEIGHT, MIN_WIDTH};
 pub use view::{draw, EditorView};
-
-/// What the audio side tells the editor about the running engine.
-#[derive(Debug, Default)]
-pub struct EngineStatus {
-    /// Sample rate in Hz, 0 until the plugin is activated.
-    sample_rate_hz: AtomicF32,
-    /// Latency reported to the host, in samples.
-    latency_samples: AtomicU32,
-}
-
-impl EngineStatus {
-    /// Records the rate and latency after activation.
-    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32) {
-        self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
-        self.latency_samples
-            .store(latency_samples, Ordering::Relaxed);
-    }
-
-    /// Records a new latency (the FFT size changed). Real-time safe.
-    pub fn set_latency_samples(&self, latency_samples: u32) {
-        self.latency_samples
-            .store(latency_samples, Ordering::Relaxed);
-    }
-
-    /// Sample rate in Hz, 0 before activation.
-    pub fn sample_rate_hz(&self) -> f32 {
-        self.sample_rate_hz.load(Ordering::Relaxed)
-    }
-
-    /// Latency in milliseconds, once the rate is known.
-    pub fn latency_ms(&self) -> Option<f32> {
-        let rate = self.sample_rate_hz();
-        (rate > 0.0).then(|| self.latency_samples.load(Ordering::Relaxed) as f32 * 1000.0 / rate)
-    }
-}
 
 /// A new window state of `size` (logical pixels), closed, without extra zoom.
 pub fn new_editor_state(size: EditorSize) -> Arc<EguiEditorState> {

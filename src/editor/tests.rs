@@ -11,9 +11,10 @@ use nice_plug::prelude::*;
 
 use super::plot::{PlotAxes, PLOT_LABEL};
 pub use super::test_host::{set_from_host, Call, RecordingHost};
-use super::{controls, theme, EditorView, EngineStatus};
+use super::{controls, theme, EditorView};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
+use crate::status::EngineStatus;
 use bark_eq_dsp::bands::band_centre_hz;
 use bark_eq_dsp::window::wola_scale;
 use bark_eq_dsp::{band_name, Engine, NUM_BANDS};
@@ -35,7 +36,7 @@ impl Fixture {
         let params = Arc::new(BarkEqParams::default());
         let host = Arc::new(RecordingHost::new(params.clone()));
         let status = Arc::new(EngineStatus::default());
-        status.set(RATE_HZ, 4096);
+        status.set(RATE_HZ, 4096, 4096);
         let (ui_params, ui_host) = (params.clone(), host.clone());
         let harness = Harness::builder()
             .with_size(vec2(900.0, 480.0))
@@ -307,6 +308,26 @@ fn mode_bypass_and_fft_buttons_set_their_parameters() {
     let begins = calls.iter().filter(|c| matches!(c, Call::Begin(_))).count();
     let ends = calls.iter().filter(|c| matches!(c, Call::End(_))).count();
     assert_eq!((begins, ends, calls.len()), (3, 3, 9), "{calls:?}");
+}
+
+#[test]
+fn a_new_fft_size_shows_as_pending_and_the_latency_as_compensated_until_the_restart() {
+    let mut fixture = Fixture::without_analyzer();
+    assert!(fixture
+        .harness
+        .query_by_label_contains("on restart")
+        .is_none());
+    set_from_host(&fixture.params.fft_size, FftSizeParam::N8192);
+    fixture.harness.run();
+    fixture.harness.get_by_label("4096 -> 8192 on restart");
+    // The engine still runs at 4096 points: the latency the host compensates.
+    fixture.harness.get_by_label("Latency 85.3 ms");
+    set_from_host(&fixture.params.fft_size, FftSizeParam::N4096);
+    fixture.harness.run();
+    assert!(fixture
+        .harness
+        .query_by_label_contains("on restart")
+        .is_none());
 }
 
 #[test]

@@ -8,9 +8,10 @@ use nice_plug::prelude::ParamSetter;
 use triple_buffer::Output;
 
 use super::response::ResponseCurve;
-use super::{controls, faders, plot, EngineStatus};
+use super::{controls, faders, plot};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
+use crate::status::EngineStatus;
 
 /// Space around and between the parts.
 const MARGIN: f32 = 10.0;

@@ -62,6 +62,10 @@ impl HostParamsImplShared for HostShared {
 pub struct HostMainThread {
     /// `latency.changed` calls.
     pub latency_changes: Cell<u32>,
+    /// `latency.changed` calls made while the host was not inside `activate` (a CLAP error).
+    pub latency_changes_outside_activate: Cell<u32>,
+    /// Whether the host is inside `clap_plugin::activate`.
+    pub activating: Cell<bool>,
     /// Flags of every `params.rescan` call.
     pub param_rescans: RefCell<Vec<ParamRescanFlags>>,
 }
@@ -71,6 +75,10 @@ impl MainThreadHandler<'_> for HostMainThread {}
 impl HostLatencyImpl for HostMainThread {
     fn changed(&self) {
         self.latency_changes.set(self.latency_changes.get() + 1);
+        if !self.activating.get() {
+            let outside = &self.latency_changes_outside_activate;
+            outside.set(outside.get() + 1);
+        }
     }
 }
 

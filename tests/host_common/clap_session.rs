@@ -232,10 +232,13 @@ impl ClapPlugin {
             min_frames_count: min_frames,
             max_frames_count: max_frames,
         };
-        let stopped = self
-            .instance
-            .activate(|_, _| (), config)
-            .unwrap_or_else(|err| panic!("activation at {rate_hz} Hz failed: {err}"));
+        self.instance
+            .access_handler(|main| main.activating.set(true));
+        let activated = self.instance.activate(|_, _| (), config);
+        self.instance
+            .access_handler(|main| main.activating.set(false));
+        let stopped =
+            activated.unwrap_or_else(|err| panic!("activation at {rate_hz} Hz failed: {err}"));
         self.processor = Some(
             stopped
                 .start_processing()
@@ -247,9 +250,16 @@ impl ClapPlugin {
 
     /// Stops processing and deactivates.
     pub fn deactivate(&mut self) {
+        self.deactivate_before_callbacks();
+        self.run_main_thread_callbacks();
+    }
+
+    /// Stops processing and deactivates without first running the main-thread callbacks the
+    /// plugin asked for, as clap-validator does; run them with
+    /// [`ClapPlugin::run_main_thread_callbacks`].
+    pub fn deactivate_before_callbacks(&mut self) {
         let started = self.processor.take().expect("active");
         self.instance.deactivate(started.stop_processing());
-        self.run_main_thread_callbacks();
     }
 
     /// Runs `on_main_thread` if the plugin asked for it.
@@ -279,6 +289,18 @@ impl ClapPlugin {
         input: &[Vec<f32>],
         events: &[ParamValueEvent],
     ) -> Vec<Vec<f32>> {
+        let output = self.process_on_audio_thread_before_callbacks(input, events);
+        self.run_main_thread_callbacks();
+        output
+    }
+
+    /// [`ClapPlugin::process_on_audio_thread`] without running the main-thread callbacks the
+    /// plugin requested.
+    pub fn process_on_audio_thread_before_callbacks(
+        &mut self,
+        input: &[Vec<f32>],
+        events: &[ParamValueEvent],
+    ) -> Vec<Vec<f32>> {
         let mut processor = self.processor.take().expect("activate first");
         let steady_time = self.steady_time;
         let (processor, output) = std::thread::scope(|scope| {
@@ -292,7 +314,6 @@ impl ClapPlugin {
         });
         self.processor = Some(processor);
         self.steady_time += input.first().map_or(0, Vec::len) as u64;
-        self.run_main_thread_callbacks();
         output
     }
 
@@ -362,6 +383,12 @@ impl ClapPlugin {
             .access_handler(|main| main.latency_changes.get())
     }
 
+    /// How often the plugin called `latency.changed` outside `activate` (a CLAP error).
+    pub fn latency_changes_outside_activate(&self) -> u32 {
+        self.instance
+            .access_handler(|main| main.latency_changes_outside_activate.get())
+    }
+
     /// Flags of every `params.rescan` call so far.
     pub fn param_rescans(&self) -> Vec<ParamRescanFlags> {
         self.instance
@@ -371,9 +398,18 @@ impl ClapPlugin {
 
 impl Drop for ClapPlugin {
     fn drop(&mut self) {
-        if self.processor.is_some() && !std::thread::panicking() {
+        if std::thread::panicking() {
+            return;
+        }
+        if self.processor.is_some() {
             self.deactivate();
         }
+        // Every test holds the CLAP rule: the latency changes only inside `activate`.
+        assert_eq!(
+            self.latency_changes_outside_activate(),
+            0,
+            "latency.changed was called outside activate"
+        );
     }
 }
 

@@ -323,6 +323,53 @@ impl Vst3Plugin<'_> {
         outputs
     }
 
+    /// `IEditController::setParamNormalized`; whether it returned `kResultOk`.
+    pub fn set_normalized(&self, id: u32, normalized: f64) -> bool {
+        // SAFETY: plain call on a live object.
+        unsafe { self.controller.setParamNormalized(id, normalized) == kResultOk }
+    }
+
+    /// `IAudioProcessor::setProcessing`.
+    pub fn set_processing(&self, processing: bool) {
+        // SAFETY: plain state change on a live object.
+        unsafe { self.processor.setProcessing(u8::from(processing)) };
+    }
+
+    /// A `process` call without audio buffers (a "flush"), carrying parameter changes
+    /// `(id, sample offset, normalized value)`.
+    pub fn flush(&mut self, changes: &[(u32, i32, f64)]) {
+        let param_changes = ParamChanges::new(changes);
+        let mut data = ProcessData {
+            processMode: ProcessModes_::kRealtime as i32,
+            symbolicSampleSize: SymbolicSampleSizes_::kSample32 as i32,
+            numSamples: 0,
+            numInputs: 0,
+            numOutputs: 0,
+            inputs: null_mut(),
+            outputs: null_mut(),
+            inputParameterChanges: param_changes
+                .as_com_ref::<IParameterChanges>()
+                .expect("interface")
+                .as_ptr(),
+            outputParameterChanges: null_mut(),
+            inputEvents: null_mut(),
+            outputEvents: null_mut(),
+            processContext: null_mut(),
+        };
+        // SAFETY: every pointer in `data` is null or points to a live local.
+        let result = unsafe { self.processor.process(&mut data) };
+        assert_eq!(result, kResultOk, "process without buffers");
+    }
+
+    /// `IEditController::setComponentState` from memory (the host hands the controller the
+    /// component's state after a preset load).
+    pub fn set_component_state_on_controller(&self, bytes: &[u8]) -> tresult {
+        let stream = ComWrapper::new(MemoryStream::new(bytes.to_vec()));
+        let raw = stream.as_com_ref::<IBStream>().expect("interface").as_ptr();
+        // SAFETY: `raw` is a live IBStream.
+        unsafe { self.controller.setComponentState(raw) }
+    }
+
     /// `IComponent::getState` into memory.
     pub fn save_state(&self) -> Vec<u8> {
         let stream = ComWrapper::new(MemoryStream::new(Vec::new()));

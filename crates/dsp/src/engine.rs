@@ -12,10 +12,6 @@ use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
 
-/// Lowest sample rate the engine accepts.
-pub const MIN_SAMPLE_RATE_HZ: f32 = 1_000.0;
-/// Highest sample rate the engine accepts.
-pub const MAX_SAMPLE_RATE_HZ: f32 = 768_000.0;
 /// Band and output gains glide to a new value over about this long (at least one hop).
 pub const GAIN_RAMP_SECONDS: f32 = 0.02;
 /// Input samples are limited to ± this (+120 dBFS) so no sum in the FFT can overflow.
@@ -24,7 +20,7 @@ pub const MAX_INPUT_ABS: f32 = 1.0e6;
 /// Why an engine could not be built.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineError {
-    /// The sample rate is not finite or outside [`MIN_SAMPLE_RATE_HZ`]…[`MAX_SAMPLE_RATE_HZ`].
+    /// The sample rate is not a positive finite number.
     UnsupportedSampleRate(f32),
     /// At least one channel is needed.
     NoChannels,
@@ -35,7 +31,7 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::UnsupportedSampleRate(rate) => write!(
                 f,
-                "unsupported sample rate {rate} Hz (supported: {MIN_SAMPLE_RATE_HZ} to {MAX_SAMPLE_RATE_HZ} Hz)"
+                "unsupported sample rate {rate} Hz (any positive, finite rate works)"
             ),
             EngineError::NoChannels => write!(f, "the engine needs at least one channel"),
         }
@@ -135,8 +131,10 @@ pub struct Engine {
 
 impl Engine {
     /// Builds an engine for `num_channels` channels at `sample_rate_hz`, with default settings.
+    /// Any positive, finite rate works: bands above Nyquist own no bins, and above 48 kHz the
+    /// FFT grows with the rate (see [`crate::settings::rate_multiplier`]).
     pub fn new(sample_rate_hz: f32, num_channels: usize) -> Result<Self, EngineError> {
-        if !(MIN_SAMPLE_RATE_HZ..=MAX_SAMPLE_RATE_HZ).contains(&sample_rate_hz) {
+        if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
             return Err(EngineError::UnsupportedSampleRate(sample_rate_hz));
         }
         if num_channels == 0 {

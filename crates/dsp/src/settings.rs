@@ -57,14 +57,21 @@ impl FftSize {
     }
 }
 
+/// The FFT grows with the rate up to this factor (rates from about 1.09 MHz on): ×32 makes
+/// the largest FFT 524 288 points, about 45 MB of buffers for a stereo instance. Higher rates
+/// keep ×32 and simply get wider bins.
+pub const MAX_RATE_MULTIPLIER: usize = 32;
+
 /// At rates above 48 kHz the FFT grows by the power of two nearest (on a log scale) to
-/// rate / 48 kHz, so the bin spacing stays about the same: 96 kHz → ×2, 192 kHz → ×4.
+/// rate / 48 kHz, so the bin spacing stays about the same: 96 kHz → ×2, 192 kHz → ×4, up to
+/// [`MAX_RATE_MULTIPLIER`].
 pub fn rate_multiplier(sample_rate_hz: f32) -> usize {
     if sample_rate_hz.is_nan() || sample_rate_hz <= REFERENCE_RATE_HZ {
         return 1;
     }
     let octaves = (sample_rate_hz / REFERENCE_RATE_HZ).log2().round();
-    1 << (octaves as u32).min(16)
+    let max_octaves = MAX_RATE_MULTIPLIER.trailing_zeros();
+    1 << (octaves as u32).min(max_octaves)
 }
 
 /// Everything the user controls, as plain values.
@@ -118,6 +125,11 @@ mod tests {
         assert_eq!(FftSize::N16384.size_at_rate(768_000.0), 262_144);
         assert_eq!(FftSize::N1024.size_at_rate(1_000.0), 1024);
         assert_eq!(rate_multiplier(f32::NAN), 1);
+        // The validators' extremes: 1234.5678 Hz and 1234567.8 Hz (×32, the cap).
+        assert_eq!(FftSize::N4096.size_at_rate(1_234.567_8), 4096);
+        assert_eq!(FftSize::N4096.size_at_rate(1_234_567.8), 131_072);
+        assert_eq!(rate_multiplier(1.0e9), MAX_RATE_MULTIPLIER);
+        assert_eq!(rate_multiplier(f32::INFINITY), MAX_RATE_MULTIPLIER);
     }
 
     #[test]

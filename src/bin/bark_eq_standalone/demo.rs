@@ -155,8 +155,8 @@ impl Plugin for DemoBarkEq {
                 channel[i] = sample;
             }
         }
-        if let Some(latency_samples) = self.inner.process_channels(channels) {
-            context.set_latency_samples(latency_samples);
+        if self.inner.process_channels(channels) {
+            context.request_restart();
         }
         ProcessStatus::Normal
     }

@@ -80,7 +80,9 @@ pub(crate) struct RemoteControlPages<'a> {
 impl<P: ClapPlugin> Drop for WrapperActivateContext<'_, P> {
     fn drop(&mut self) {
         if let Some(samples) = self.pending_requests.latency_changed.take() {
-            self.wrapper.set_latency_samples(samples)
+            // PATCHED (Bark EQ): this runs inside `clap_plugin::activate`, where CLAP wants the
+            // host told; see `Wrapper::set_latency_samples_in_activate`.
+            self.wrapper.set_latency_samples_in_activate(samples)
         }
     }
 }

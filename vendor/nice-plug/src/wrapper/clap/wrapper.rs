@@ -1551,6 +1551,20 @@ impl<P: ClapPlugin> Wrapper<P> {
         }
     }
 
+    /// PATCHED (Bark EQ): a latency reported by `Plugin::activate`. This runs inside
+    /// `clap_plugin::activate` on the main thread, the one place CLAP allows
+    /// `clap_host_latency::changed`, so the host is told right here. Upstream posted a task
+    /// that asked the host for a second restart instead.
+    pub fn set_latency_samples_in_activate(&self, samples: u32) {
+        let old_latency = self.current_latency.swap(samples, Ordering::SeqCst);
+        if old_latency != samples {
+            self.latency_changed.store(false, Ordering::SeqCst);
+            if let Some(host_latency) = &*self.host_latency.borrow() {
+                unsafe_clap_call! { host_latency=>changed(&*self.host_callback) };
+            }
+        }
+    }
+
     pub fn set_current_voice_capacity(&self, capacity: u32) {
         match P::CLAP_POLY_MODULATION_CONFIG {
             Some(config) => {

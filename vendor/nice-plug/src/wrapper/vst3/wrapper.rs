@@ -769,8 +769,15 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
     unsafe fn setParamNormalized(&self, id: ParamID, value: ParamValue) -> tresult {
         // If the plugin is currently processing audio, then this parameter change will also be sent
         // to the process function
+        //
+        // PATCHED (Bark EQ): the controller still takes the value at once, so that
+        // `getParamNormalized` reports what it was just told (the VST3 validator's "Parameter
+        // Bypass persistence" test checks exactly that while processing). The smoother is left
+        // to `process`, which receives the same change.
         if self.inner.is_processing.load(Ordering::SeqCst) {
-            return kResultOk;
+            return self
+                .inner
+                .set_normalized_value_by_hash(id, value as f32, None);
         }
 
         let sample_rate = self

@@ -1,0 +1,67 @@
+//! What the plugin tells the editor about the running engine: the sample rate, the latency the
+//! host compensates and the FFT size the engine was activated with. Written in `activate`
+//! (main thread) only, read by the editor; lock-free.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use atomic_float::AtomicF32;
+
+/// The engine's state as of its last activation.
+#[derive(Debug, Default)]
+pub struct EngineStatus {
+    /// Sample rate in Hz, 0 until the plugin is activated.
+    sample_rate_hz: AtomicF32,
+    /// Latency reported to the host, in samples.
+    latency_samples: AtomicU32,
+    /// Nominal FFT size (1024 … 16384) the engine runs at, 0 until activated.
+    active_fft_base_size: AtomicU32,
+}
+
+impl EngineStatus {
+    /// Records an activation: the rate, the latency reported to the host and the nominal FFT
+    /// size the engine runs at until the next activation.
+    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32, fft_base_size: usize) {
+        self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
+        self.latency_samples
+            .store(latency_samples, Ordering::Relaxed);
+        self.active_fft_base_size
+            .store(fft_base_size as u32, Ordering::Relaxed);
+    }
+
+    /// Sample rate in Hz, 0 before activation.
+    pub fn sample_rate_hz(&self) -> f32 {
+        self.sample_rate_hz.load(Ordering::Relaxed)
+    }
+
+    /// Latency the host compensates, in samples.
+    pub fn latency_samples(&self) -> u32 {
+        self.latency_samples.load(Ordering::Relaxed)
+    }
+
+    /// Latency in milliseconds, once the rate is known.
+    pub fn latency_ms(&self) -> Option<f32> {
+        let rate = self.sample_rate_hz();
+        (rate > 0.0).then(|| self.latency_samples() as f32 * 1000.0 / rate)
+    }
+
+    /// Nominal FFT size the engine runs at, `None` before activation.
+    pub fn active_fft_base_size(&self) -> Option<usize> {
+        let size = self.active_fft_base_size.load(Ordering::Relaxed);
+        (size > 0).then_some(size as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_reads_in_milliseconds_once_activated() {
+        let status = EngineStatus::default();
+        assert_eq!(status.latency_ms(), None);
+        assert_eq!(status.active_fft_base_size(), None);
+        status.set(48_000.0, 4096, 4096);
+        assert!((status.latency_ms().expect("activated") - 85.333).abs() < 1e-3);
+        assert_eq!(status.active_fft_base_size(), Some(4096));
+    }
+}
