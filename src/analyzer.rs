@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn an_open_editor_sees_a_1khz_sine_in_the_997_hz_band() {
         let (mut plugin, mut reader) = plugin_with_reader();
-        set_from_host(&plugin.params_arc().bands[8], 6.0);
+        set_from_host(&plugin.params_arc().bands[8].gain, 6.0);
         let published = play_sine(&mut plugin, 1000.0, 0.5, 1.0, Some(true));
         // 1024-sample hops in 512-sample blocks: every other block completes a frame.
         assert!(published >= 20, "{published} updates");
@@ -385,8 +385,8 @@ mod tests {
             }
         };
         run(&mut plugin, 40);
-        set_from_host(&params.fft_size, FftSizeParam::N16384);
-        set_from_host(&params.bands[3], -9.0);
+        set_from_host(&params.fft_size, FftSizeParam(bark_eq_dsp::FftSize::N16384));
+        set_from_host(&params.bands[3].gain, -9.0);
         run(&mut plugin, 80);
         assert!(reader.read().sequence > 20);
     }

@@ -1,110 +1,75 @@
-//! The 29 host-automatable parameters, plus the editor size saved with them. Parameter IDs are
-//! frozen: saved projects depend on them.
+//! The host-automatable parameters, built from the schema in `bark_eq_dsp::schema` (IDs,
+//! names, ranges, steps, units, defaults, formatting), plus the editor size saved with them.
+//! Parameter IDs are frozen: saved projects depend on them.
+//!
+//! nice-plug's derive needs the IDs as literals in the `#[id]` attributes below; a unit test
+//! holds them equal to the schema's, in the schema's order.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use nice_plug::params::persist::{self, PersistentField};
+use bark_eq_dsp::schema::{
+    format_gain_db, parse_gain_db, ParamId, ParamKind, CURVE_CHOICES, FFT_SIZE_CHOICES,
+    GAIN_STEP_DB, GAIN_UNIT,
+};
+use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 use nice_plug::prelude::*;
 
-use crate::editor::size::{EditorSize, EditorSizeState, EDITOR_SIZE_KEY};
-use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use bark_eq_dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
+use crate::editor::size::EditorSizeState;
 
-/// Resolution of the gain parameters in dB.
-pub const GAIN_STEP_DB: f32 = 0.1;
-/// ID of the output gain parameter.
-pub const OUTPUT_ID: &str = "output";
-/// ID of the curve mode parameter.
-pub const CURVE_ID: &str = "curve";
-/// ID of the FFT size parameter.
-pub const FFT_SIZE_ID: &str = "fft_size";
-/// ID of the bypass parameter.
-pub const BYPASS_ID: &str = "bypass";
+/// The curve mode as the host sees it: the schema's [`CURVE_CHOICES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurveParam(pub CurveMode);
 
-/// ID of band `band` (0-based): `band_1` … `band_25`.
-pub fn band_param_id(band: usize) -> String {
-    format!("band_{}", band + 1)
-}
+impl Enum for CurveParam {
+    fn variants() -> &'static [&'static str] {
+        CURVE_CHOICES.names
+    }
 
-/// The curve mode as the host sees it.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CurveParam {
-    /// dB interpolated between band centres on a log-frequency axis.
-    #[id = "smooth"]
-    Smooth,
-    /// Every bin takes its band's gain.
-    #[id = "bands"]
-    Bands,
-}
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(CURVE_CHOICES.ids)
+    }
 
-impl From<CurveParam> for CurveMode {
-    fn from(value: CurveParam) -> Self {
-        match value {
-            CurveParam::Smooth => CurveMode::Smooth,
-            CurveParam::Bands => CurveMode::Bands,
-        }
+    fn to_index(self) -> usize {
+        self.0.index()
+    }
+
+    fn from_index(index: usize) -> Self {
+        Self(CurveMode::ALL.get(index).copied().unwrap_or_default())
     }
 }
 
-/// The FFT size as the host sees it (nominal size at 44.1/48 kHz).
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FftSizeParam {
-    /// 1024 points.
-    #[id = "1024"]
-    #[name = "1024"]
-    N1024,
-    /// 2048 points.
-    #[id = "2048"]
-    #[name = "2048"]
-    N2048,
-    /// 4096 points.
-    #[id = "4096"]
-    #[name = "4096"]
-    N4096,
-    /// 8192 points.
-    #[id = "8192"]
-    #[name = "8192"]
-    N8192,
-    /// 16384 points.
-    #[id = "16384"]
-    #[name = "16384"]
-    N16384,
-}
+/// The FFT size as the host sees it (nominal size at 44.1/48 kHz): the schema's
+/// [`FFT_SIZE_CHOICES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FftSizeParam(pub FftSize);
 
-impl From<FftSizeParam> for FftSize {
-    fn from(value: FftSizeParam) -> Self {
-        match value {
-            FftSizeParam::N1024 => FftSize::N1024,
-            FftSizeParam::N2048 => FftSize::N2048,
-            FftSizeParam::N4096 => FftSize::N4096,
-            FftSizeParam::N8192 => FftSize::N8192,
-            FftSizeParam::N16384 => FftSize::N16384,
-        }
+impl Enum for FftSizeParam {
+    fn variants() -> &'static [&'static str] {
+        FFT_SIZE_CHOICES.names
+    }
+
+    fn ids() -> Option<&'static [&'static str]> {
+        Some(FFT_SIZE_CHOICES.ids)
+    }
+
+    fn to_index(self) -> usize {
+        self.0.index()
+    }
+
+    fn from_index(index: usize) -> Self {
+        Self(FftSize::ALL.get(index).copied().unwrap_or_default())
     }
 }
 
-/// Formats a gain as "+6.0", "-3.5" or "0.0" (the unit " dB" is appended by the host layer).
-pub fn format_gain_db(gain_db: f32) -> String {
-    let rounded = (gain_db / GAIN_STEP_DB).round() * GAIN_STEP_DB;
-    if rounded == 0.0 {
-        "0.0".to_string()
-    } else {
-        format!("{rounded:+.1}")
-    }
-}
-
-/// Parses "+6.0 dB", "6", "-3.5dB" into dB; anything else (or non-finite) is `None`.
-pub fn parse_gain_db(text: &str) -> Option<f32> {
-    let number = text.trim().trim_end_matches("dB").trim();
-    let value: f32 = number.strip_prefix('+').unwrap_or(number).parse().ok()?;
-    value.is_finite().then_some(value)
-}
-
-/// A gain parameter of ±`limit_db` in 0.1 dB steps, shown as "+6.0 dB".
-fn gain_param(name: String, limit_db: f32) -> FloatParam {
+/// A gain parameter as the schema describes `param`: ±limit in 0.1 dB steps, shown as
+/// "+6.0 dB".
+fn gain_param(param: ParamId) -> FloatParam {
+    let limit_db = match param.kind() {
+        ParamKind::GainDb { limit_db } => limit_db,
+        _ => 0.0,
+    };
     FloatParam::new(
-        name,
+        param.name(),
         0.0,
         FloatRange::Linear {
             min: -limit_db,
@@ -112,35 +77,66 @@ fn gain_param(name: String, limit_db: f32) -> FloatParam {
         },
     )
     .with_step_size(GAIN_STEP_DB)
-    .with_unit(" dB")
+    .with_unit(GAIN_UNIT)
     .with_value_to_string(Arc::new(format_gain_db))
     .with_string_to_value(Arc::new(parse_gain_db))
 }
 
-/// All parameters of the plugin.
+/// The default option of a choice parameter.
+fn default_choice(param: ParamId) -> usize {
+    match param.kind() {
+        ParamKind::Choice { default, .. } => default,
+        _ => 0,
+    }
+}
+
+/// One band's parameters (nested as an array: IDs `band_1` … `band_25`).
+#[derive(Params)]
+pub struct BandParams {
+    /// Gain of the band in dB, named after its centre ("997 Hz").
+    #[id = "band"]
+    pub gain: FloatParam,
+}
+
+/// All parameters of the plugin, in host order.
+#[derive(Params)]
 pub struct BarkEqParams {
-    /// Gain of each Bark band, named after its centre ("997 Hz").
-    pub bands: [FloatParam; NUM_BANDS],
+    /// Gain of each Bark band.
+    #[nested(array)]
+    pub bands: [BandParams; NUM_BANDS],
     /// Output gain.
+    #[id = "output"]
     pub output: FloatParam,
     /// Smooth or Bands curve.
+    #[id = "curve"]
     pub curve: EnumParam<CurveParam>,
-    /// FFT resolution (changes the latency).
+    /// FFT resolution (changes the latency, so it takes effect on the host's restart).
+    #[id = "fft_size"]
     pub fft_size: EnumParam<FftSizeParam>,
     /// Host bypass: the input delayed by the latency, crossfaded over one hop.
+    #[id = "bypass"]
     pub bypass: BoolParam,
     /// Editor window size, saved with the state (not a parameter).
+    #[persist = "editor-size"]
     pub editor_size: EditorSizeState,
 }
 
 impl Default for BarkEqParams {
     fn default() -> Self {
         Self {
-            bands: std::array::from_fn(|band| gain_param(band_name(band), BAND_GAIN_LIMIT_DB)),
-            output: gain_param("Output".to_string(), OUTPUT_GAIN_LIMIT_DB),
-            curve: EnumParam::new("Curve", CurveParam::Smooth),
-            fft_size: EnumParam::new("FFT Size", FftSizeParam::N4096),
-            bypass: BoolParam::new("Bypass", false).make_bypass(),
+            bands: std::array::from_fn(|band| BandParams {
+                gain: gain_param(ParamId::Band(band)),
+            }),
+            output: gain_param(ParamId::Output),
+            curve: EnumParam::new(
+                ParamId::Curve.name(),
+                CurveParam::from_index(default_choice(ParamId::Curve)),
+            ),
+            fft_size: EnumParam::new(
+                ParamId::FftSize.name(),
+                FftSizeParam::from_index(default_choice(ParamId::FftSize)),
+            ),
+            bypass: BoolParam::new(ParamId::Bypass.name(), false).make_bypass(),
             editor_size: EditorSizeState::default(),
         }
     }
@@ -151,75 +147,35 @@ impl BarkEqParams {
     /// Allocation-free, so the audio thread calls it every block.
     pub fn settings(&self) -> EqSettings {
         EqSettings {
-            band_gains_db: std::array::from_fn(|band| self.bands[band].value()),
+            band_gains_db: std::array::from_fn(|band| self.bands[band].gain.value()),
             output_gain_db: self.output.value(),
-            curve_mode: self.curve.value().into(),
-            fft_size: self.fft_size.value().into(),
+            curve_mode: self.curve.value().0,
+            fft_size: self.fft_size.value().0,
             bypass: self.bypass.value(),
-        }
-    }
-}
-
-// SAFETY: every `ParamPtr` points into `self`, which the wrapper keeps alive in an `Arc`
-// for as long as it uses the map (the same contract the derive macro relies on).
-unsafe impl Params for BarkEqParams {
-    fn param_map(&self) -> Vec<(String, ParamPtr, String)> {
-        let mut map: Vec<(String, ParamPtr, String)> = self
-            .bands
-            .iter()
-            .enumerate()
-            .map(|(band, param)| (band_param_id(band), param.as_ptr(), String::new()))
-            .collect();
-        map.push((OUTPUT_ID.to_string(), self.output.as_ptr(), String::new()));
-        map.push((CURVE_ID.to_string(), self.curve.as_ptr(), String::new()));
-        map.push((
-            FFT_SIZE_ID.to_string(),
-            self.fft_size.as_ptr(),
-            String::new(),
-        ));
-        map.push((BYPASS_ID.to_string(), self.bypass.as_ptr(), String::new()));
-        map
-    }
-
-    // Written out like the `#[persist = "..."]` code of nice-plug's derive macro.
-    fn serialize_fields(&self) -> BTreeMap<String, String> {
-        let mut serialized = BTreeMap::new();
-        match self.editor_size.map(persist::serialize_field) {
-            Ok(data) => {
-                serialized.insert(EDITOR_SIZE_KEY.to_string(), data);
-            }
-            Err(err) => nice_debug_assert_failure!("Could not serialize the editor size: {}", err),
-        }
-        serialized
-    }
-
-    fn deserialize_fields(&self, serialized: &BTreeMap<String, String>) {
-        // A missing or unreadable size keeps the current one: the state may be old or damaged.
-        if let Some(data) = serialized.get(EDITOR_SIZE_KEY) {
-            match persist::deserialize_field::<EditorSize>(data) {
-                Ok(size) => self.editor_size.set(size),
-                Err(err) => nice_warn!("Ignoring a bad editor size in the state: {}", err),
-            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::editor::size::{EditorSize, EDITOR_SIZE_KEY};
 
     #[test]
-    fn gains_format_with_sign_and_parse_back() {
-        assert_eq!(format_gain_db(6.0), "+6.0");
-        assert_eq!(format_gain_db(-3.45), "-3.5");
-        assert_eq!(format_gain_db(-0.04), "0.0");
-        assert_eq!(format_gain_db(0.0), "0.0");
-        assert_eq!(parse_gain_db("+6.0 dB"), Some(6.0));
-        assert_eq!(parse_gain_db(" -3.5dB "), Some(-3.5));
-        assert_eq!(parse_gain_db("12"), Some(12.0));
-        assert_eq!(parse_gain_db("loud"), None);
-        assert_eq!(parse_gain_db("inf dB"), None);
-        assert_eq!(parse_gain_db("NaN"), None);
+    fn the_derived_parameters_are_the_schema_in_its_order() {
+        let params = BarkEqParams::default();
+        let map = params.param_map();
+        let ids: Vec<&str> = map.iter().map(|(id, _, _)| id.as_str()).collect();
+        let schema: Vec<&str> = ParamId::ALL.iter().map(|p| p.id()).collect();
+        assert_eq!(ids, schema);
+        for ((_, ptr, group), param) in map.iter().zip(ParamId::ALL) {
+            assert!(group.is_empty(), "{}: no groups", param.id());
+            // SAFETY: the pointers point into `params`, alive for this test.
+            let name = unsafe { ptr.name() };
+            assert_eq!(name, param.name());
+        }
     }
 
     #[test]
@@ -240,12 +196,11 @@ mod tests {
     }
 
     #[test]
-    fn damaged_editor_size_is_ignored_or_limited() {
+    fn an_oversized_editor_size_is_limited() {
+        // (An unreadable size is ignored with a warning: `tests/clap_host.rs` loads one, since
+        // nice-plug turns the warning into a panic inside this crate's own unit tests.)
         let params = BarkEqParams::default();
         let mut fields = BTreeMap::new();
-        fields.insert(EDITOR_SIZE_KEY.to_string(), "{\"width\":12".to_string());
-        params.deserialize_fields(&fields);
-        assert_eq!(params.editor_size.get(), EditorSize::default());
         fields.insert(
             EDITOR_SIZE_KEY.to_string(),
             r#"{"width":99999999,"height":1}"#.to_string(),

@@ -651,3 +651,23 @@ fn a_state_saved_by_release_0_1_0_loads_with_every_value_bit_identical() {
         }
     }
 }
+
+#[test]
+fn a_state_with_an_unreadable_editor_size_loads_its_parameters() {
+    let fixture = state_fixture_0_1_0("clap");
+    let json = String::from_utf8(fixture.bytes[8..].to_vec()).expect("JSON");
+    let damaged = json.replace(r#"{\"width\":900,\"height\":480}"#, r#"{\"width\":12"#);
+    assert_ne!(damaged, json, "the fixture holds the editor size");
+    let bytes = [
+        &(damaged.len() as u64).to_le_bytes()[..],
+        damaged.as_bytes(),
+    ]
+    .concat();
+    let mut plugin = ClapPlugin::new();
+    plugin
+        .load_state(&bytes)
+        .expect("the parameters still load");
+    let (string_id, expected) = &fixture.values[8];
+    let value = plugin.param_value(host_param_id(string_id));
+    assert_eq!(value, Some(*expected), "{string_id}");
+}

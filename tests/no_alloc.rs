@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
-use bark_eq::params::band_param_id;
 use bark_eq::BarkEq;
+use bark_eq_dsp::schema::ParamId;
 use nice_plug::prelude::{ParamPtr, Params};
 
 #[global_allocator]
@@ -66,7 +66,7 @@ fn process_never_allocates_on_any_parameter_path() {
     for band in 0..25 {
         set(
             &params,
-            &band_param_id(band),
+            ParamId::Band(band).id(),
             (band as f32 / 24.0).clamp(0.0, 1.0),
         );
     }

@@ -1,7 +1,7 @@
 //! Turns the EQ options into engine settings: preset < --gains < --band, with range checks.
 
 use bark_eq_dsp::bands::band_of_freq;
-use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use bark_eq_dsp::schema::{ParamId, ParamValue, FFT_SIZE_CHOICES};
 use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::args::{CurveArg, EqArgs};
@@ -42,19 +42,20 @@ pub fn settings_from_args(args: &EqArgs) -> Result<EqSettings, CliError> {
     }
     if let Some(gain_db) = args.output_gain {
         settings.output_gain_db =
-            check_gain("--output-gain", gain_db, OUTPUT_GAIN_LIMIT_DB).map_err(CliError::Usage)?;
+            check_gain("--output-gain", ParamId::Output, gain_db).map_err(CliError::Usage)?;
     }
     Ok(settings)
 }
 
 /// Parses an FFT size given as its nominal number of points.
 pub fn parse_fft_size(points: &str) -> Result<FftSize, String> {
-    points
-        .trim()
-        .parse()
-        .ok()
-        .and_then(FftSize::from_base_size)
-        .ok_or_else(|| format!("FFT size {points} is not one of 1024, 2048, 4096, 8192, 16384"))
+    FFT_SIZE_CHOICES
+        .index_of(points)
+        .map(|index| FftSize::ALL[index])
+        .ok_or_else(|| {
+            let sizes = FFT_SIZE_CHOICES.names.join(", ");
+            format!("FFT size {points} is not one of {sizes}")
+        })
 }
 
 /// Parses `--gains`: exactly 25 comma-separated dB values.
@@ -70,7 +71,7 @@ pub fn parse_gain_list(list: &str) -> Result<[f32; NUM_BANDS], String> {
     for (band, (gain, text)) in gains_db.iter_mut().zip(values).enumerate() {
         let what = format!("--gains value {} (band {})", band + 1, band + 1);
         *gain = parse_db(text).ok_or_else(|| format!("{what}: \"{text}\" is not a number"))?;
-        check_gain(&what, *gain, BAND_GAIN_LIMIT_DB)?;
+        check_gain(&what, ParamId::Band(band), *gain)?;
     }
     Ok(gains_db)
 }
@@ -86,7 +87,7 @@ pub fn parse_band_spec(spec: &str) -> Result<(usize, f32), String> {
         .ok_or_else(|| format!("--band {spec}: \"{band_text}\" is neither a band number 1-25 nor a frequency like 440, 1k or 2.5khz"))?;
     let gain_db = parse_db(gain_text.trim())
         .ok_or_else(|| format!("--band {spec}: \"{gain_text}\" is not a gain in dB"))?;
-    check_gain(&format!("--band {spec}"), gain_db, BAND_GAIN_LIMIT_DB)?;
+    check_gain(&format!("--band {spec}"), ParamId::Band(band), gain_db)?;
     Ok((band, gain_db))
 }
 
@@ -125,13 +126,12 @@ fn parse_db(text: &str) -> Option<f32> {
     number.parse::<f32>().ok().filter(|g| g.is_finite())
 }
 
-/// Refuses gains beyond ±`limit_db` (the plugin's parameter range) instead of clamping.
-fn check_gain(what: &str, gain_db: f32, limit_db: f32) -> Result<f32, String> {
-    if gain_db.is_finite() && gain_db.abs() <= limit_db {
-        Ok(gain_db)
-    } else {
-        Err(format!("{what}: {gain_db} dB is outside ±{limit_db} dB"))
-    }
+/// Refuses gains outside `param`'s range (the plugin's parameter range) instead of clamping.
+fn check_gain(what: &str, param: ParamId, gain_db: f32) -> Result<f32, String> {
+    ParamValue::GainDb(gain_db)
+        .check(param)
+        .map(|()| gain_db)
+        .map_err(|reason| format!("{what}: {reason}"))
 }
 
 #[cfg(test)]

@@ -1,64 +1,36 @@
-//! Presets: JSON objects keyed by the plugin's parameter IDs.
+//! Presets: JSON objects keyed by the plugin's parameter IDs, read and written through the
+//! parameter schema (`bark_eq_dsp::schema`), so the CLI and the plugin agree on every key,
+//! range and option.
 //!
 //! ```json
 //! { "band_1": 0, ..., "band_25": 0, "output": 0, "curve": "smooth", "fft_size": 4096, "bypass": false }
 //! ```
-//! Every key is optional (missing keys keep their default); unknown keys are errors, so a
-//! typo never goes unnoticed.
+//! Every key is optional (missing keys keep their default); unknown keys and out-of-range
+//! values are errors, so a typo never goes unnoticed. Choice options are written by their
+//! frozen ID, as a JSON number when the ID is one (`"fft_size": 4096`); both forms are read.
 
 use std::path::Path;
 
-use bark_eq_dsp::settings::{BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
-use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::schema::{describe_kind, ParamId, ParamKind, ParamValue};
+use bark_eq_dsp::{EqSettings, NUM_BANDS};
 use serde_json::Value;
 
 use crate::error::CliError;
 
-/// Parameter ID of the output gain.
-const OUTPUT_ID: &str = "output";
-/// Parameter ID of the curve mode.
-const CURVE_ID: &str = "curve";
-/// Parameter ID of the FFT size.
-const FFT_SIZE_ID: &str = "fft_size";
-/// Parameter ID of bypass.
-const BYPASS_ID: &str = "bypass";
-/// Prefix of the band gain IDs `band_1` … `band_25`.
-const BAND_ID_PREFIX: &str = "band_";
-
-/// The settings a preset file sets; `None` keeps what lies below it.
+/// The values a preset file sets, in file order; parameters it leaves out keep what lies
+/// below them.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Preset {
-    /// Band gains in dB, band 1 first.
-    pub band_gains_db: [Option<f32>; NUM_BANDS],
-    /// Output gain in dB.
-    pub output_gain_db: Option<f32>,
-    /// Curve mode.
-    pub curve_mode: Option<CurveMode>,
-    /// FFT size.
-    pub fft_size: Option<FftSize>,
-    /// Bypass.
-    pub bypass: Option<bool>,
+    /// Each parameter the file sets, with its checked value.
+    pub values: Vec<(ParamId, ParamValue)>,
 }
 
 impl Preset {
     /// Writes the preset's values over `settings`.
     pub fn apply_to(&self, settings: &mut EqSettings) {
-        for (gain, preset) in settings.band_gains_db.iter_mut().zip(&self.band_gains_db) {
-            if let Some(value) = preset {
-                *gain = *value;
-            }
-        }
-        if let Some(value) = self.output_gain_db {
-            settings.output_gain_db = value;
-        }
-        if let Some(value) = self.curve_mode {
-            settings.curve_mode = value;
-        }
-        if let Some(value) = self.fft_size {
-            settings.fft_size = value;
-        }
-        if let Some(value) = self.bypass {
-            settings.bypass = value;
+        for &(param, value) in &self.values {
+            // Every value was checked against its parameter when the preset was parsed.
+            let _ = param.set_in(settings, value);
         }
     }
 }
@@ -81,91 +53,87 @@ pub fn parse(text: &str) -> Result<Preset, String> {
     };
     let mut preset = Preset::default();
     for (key, value) in &map {
-        if let Some(band) = band_of_id(key) {
-            preset.band_gains_db[band] = Some(gain(key, value, BAND_GAIN_LIMIT_DB)?);
-        } else if key == OUTPUT_ID {
-            preset.output_gain_db = Some(gain(key, value, OUTPUT_GAIN_LIMIT_DB)?);
-        } else if key == CURVE_ID {
-            let name = value.as_str().unwrap_or_default();
-            preset.curve_mode = Some(parse_curve(name).ok_or_else(|| {
-                format!("\"{CURVE_ID}\" must be \"smooth\" or \"bands\", not {value}")
-            })?);
-        } else if key == FFT_SIZE_ID {
-            let points = match value {
-                Value::Number(n) => n.as_u64().map(|p| p as usize),
-                Value::String(s) => s.parse().ok(),
-                _ => None,
-            };
-            preset.fft_size = Some(points.and_then(FftSize::from_base_size).ok_or_else(|| {
-                format!("\"{FFT_SIZE_ID}\" must be 1024, 2048, 4096, 8192 or 16384, not {value}")
-            })?);
-        } else if key == BYPASS_ID {
-            preset.bypass = Some(
-                value
-                    .as_bool()
-                    .ok_or_else(|| format!("\"{BYPASS_ID}\" must be true or false"))?,
-            );
-        } else {
-            return Err(format!(
-                "unknown key \"{key}\" (expected band_1..band_25, output, curve, fft_size, bypass)"
-            ));
-        }
+        let param = ParamId::from_id(key).ok_or_else(|| {
+            let first = ParamId::ALL[0].id();
+            let last_band = ParamId::Band(NUM_BANDS - 1).id();
+            let others: Vec<&str> = ParamId::ALL[NUM_BANDS..].iter().map(|p| p.id()).collect();
+            format!(
+                "unknown key \"{key}\" (expected {first}..{last_band}, {})",
+                others.join(", ")
+            )
+        })?;
+        let parsed = parse_value(param, value)?;
+        parsed.check(param)?;
+        preset.values.push((param, parsed));
     }
     Ok(preset)
 }
 
-/// The band (0-based) of a parameter ID `band_1` … `band_25`.
-pub fn band_of_id(id: &str) -> Option<usize> {
-    let number: usize = id.strip_prefix(BAND_ID_PREFIX)?.parse().ok()?;
-    (1..=NUM_BANDS).contains(&number).then(|| number - 1)
+/// A JSON value read as the kind of value `param` holds (range checks come after).
+fn parse_value(param: ParamId, value: &Value) -> Result<ParamValue, String> {
+    let kind = param.kind();
+    let wrong = || {
+        format!(
+            "\"{}\" must be {}, not {value}",
+            param.id(),
+            describe_kind(kind)
+        )
+    };
+    match kind {
+        ParamKind::GainDb { .. } => value
+            .as_f64()
+            .map(|gain_db| ParamValue::GainDb(gain_db as f32))
+            .ok_or_else(wrong),
+        ParamKind::Choice { choices, .. } => {
+            let text = match value {
+                Value::String(text) => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => return Err(wrong()),
+            };
+            choices
+                .index_of(&text)
+                .map(ParamValue::Choice)
+                .ok_or_else(wrong)
+        }
+        ParamKind::Toggle => value.as_bool().map(ParamValue::Toggle).ok_or_else(wrong),
+    }
 }
 
-/// Parses a curve mode name, case-insensitively.
-pub fn parse_curve(name: &str) -> Option<CurveMode> {
-    match name.to_ascii_lowercase().as_str() {
-        "smooth" => Some(CurveMode::Smooth),
-        "bands" => Some(CurveMode::Bands),
+/// The band (0-based) of a parameter ID `band_1` … `band_25`.
+pub fn band_of_id(id: &str) -> Option<usize> {
+    match ParamId::from_id(id)? {
+        ParamId::Band(band) => Some(band),
         _ => None,
     }
 }
 
-/// A gain value of key `key`, within ±`limit_db`.
-fn gain(key: &str, value: &Value, limit_db: f32) -> Result<f32, String> {
-    let gain_db = value
-        .as_f64()
-        .ok_or_else(|| format!("\"{key}\" must be a number of dB, not {value}"))?
-        as f32;
-    if gain_db.abs() > limit_db {
-        return Err(format!("\"{key}\" is {gain_db} dB, outside ±{limit_db} dB"));
-    }
-    Ok(gain_db)
-}
-
 /// The JSON text of `settings`, keys in parameter order, ready to save as a preset.
 pub fn to_json(settings: &EqSettings) -> String {
-    let mut lines: Vec<String> = settings
-        .band_gains_db
+    let lines: Vec<String> = ParamId::ALL
         .iter()
-        .enumerate()
-        .map(|(band, gain_db)| format!("  \"{BAND_ID_PREFIX}{}\": {gain_db}", band + 1))
+        .map(|&param| {
+            let value = match (param.value_in(settings), param.kind()) {
+                (ParamValue::GainDb(gain_db), _) => gain_db.to_string(),
+                (ParamValue::Choice(index), ParamKind::Choice { choices, .. }) => {
+                    let id = choices.ids[index];
+                    match id.parse::<u64>() {
+                        Ok(number) => number.to_string(),
+                        Err(_) => format!("\"{id}\""),
+                    }
+                }
+                (ParamValue::Toggle(on), _) => on.to_string(),
+                (ParamValue::Choice(index), _) => index.to_string(),
+            };
+            format!("  \"{}\": {value}", param.id())
+        })
         .collect();
-    lines.push(format!("  \"{OUTPUT_ID}\": {}", settings.output_gain_db));
-    let curve = match settings.curve_mode {
-        CurveMode::Smooth => "smooth",
-        CurveMode::Bands => "bands",
-    };
-    lines.push(format!("  \"{CURVE_ID}\": \"{curve}\""));
-    lines.push(format!(
-        "  \"{FFT_SIZE_ID}\": {}",
-        settings.fft_size.base_size()
-    ));
-    lines.push(format!("  \"{BYPASS_ID}\": {}", settings.bypass));
     format!("{{\n{}\n}}\n", lines.join(",\n"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bark_eq_dsp::{CurveMode, FftSize};
 
     #[test]
     fn template_round_trips() {

@@ -5,8 +5,10 @@ use nice_plug::prelude::{Param, ParamSetter};
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
-use crate::params::{format_gain_db, BarkEqParams, CurveParam, FftSizeParam};
+use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
 use crate::status::EngineStatus;
+use bark_eq_dsp::schema::{format_gain_db, CURVE_CHOICES, FFT_SIZE_CHOICES};
+use bark_eq_dsp::CurveMode;
 use bark_eq_dsp::FftSize;
 use bark_eq_dsp::NUM_BANDS;
 
@@ -22,14 +24,6 @@ pub const FLAT_LABEL: &str = "Flat";
 pub const FFT_LABEL: &str = "FFT";
 /// Accessible name of the output slider.
 pub const OUTPUT_LABEL: &str = "Output";
-/// The FFT sizes in menu order, with their labels.
-const FFT_SIZES: [(FftSizeParam, &str); 5] = [
-    (FftSizeParam::N1024, "1024"),
-    (FftSizeParam::N2048, "2048"),
-    (FftSizeParam::N4096, "4096"),
-    (FftSizeParam::N8192, "8192"),
-    (FftSizeParam::N16384, "16384"),
-];
 
 /// Draws the control bar (one row) into the current layout.
 pub fn control_bar(
@@ -46,22 +40,24 @@ pub fn control_bar(
     ui.add_space(6.0);
 
     let mode = params.curve.value();
-    for (choice, label) in [(CurveParam::Smooth, "Smooth"), (CurveParam::Bands, "Bands")] {
-        if ui.selectable_label(mode == choice, label).clicked() && mode != choice {
+    for (mode_choice, label) in CurveMode::ALL.into_iter().zip(CURVE_CHOICES.names) {
+        let choice = CurveParam(mode_choice);
+        if ui.selectable_label(mode == choice, *label).clicked() && mode != choice {
             gesture::set_once(setter, &params.curve, choice);
         }
     }
     ui.add_space(6.0);
 
     let fft_size = params.fft_size.value();
-    let current = FFT_SIZES.iter().find(|(size, _)| *size == fft_size);
+    let fft_choices = FftSize::ALL.into_iter().zip(FFT_SIZE_CHOICES.names);
     let label = ui.label(RichText::new(FFT_LABEL).color(theme::TEXT_DIM));
     egui::ComboBox::from_id_salt("fft_size")
-        .selected_text(current.map_or("", |(_, label)| *label))
+        .selected_text(FFT_SIZE_CHOICES.names[fft_size.0.index()])
         .width(64.0)
         .show_ui(ui, |ui| {
-            for (choice, label) in FFT_SIZES {
-                if ui.selectable_label(fft_size == choice, label).clicked() && fft_size != choice {
+            for (size, label) in fft_choices {
+                let choice = FftSizeParam(size);
+                if ui.selectable_label(fft_size == choice, *label).clicked() && fft_size != choice {
                     gesture::set_once(setter, &params.fft_size, choice);
                 }
             }
@@ -69,7 +65,7 @@ pub fn control_bar(
         .response
         .labelled_by(label.id)
         .on_hover_text("Frequency resolution; larger sizes add latency");
-    let selected_base_size = FftSize::from(fft_size).base_size();
+    let selected_base_size = fft_size.0.base_size();
     if let Some(text) = pending_fft_text(selected_base_size, status.active_fft_base_size()) {
         ui.label(RichText::new(text).color(theme::ACCENT))
             .on_hover_text(
@@ -111,7 +107,7 @@ pub fn pending_fft_text(
 
 /// Sets every band that is not at 0 dB to 0 dB, one begin/set/end gesture per band.
 pub fn flatten(params: &BarkEqParams, setter: &ParamSetter) {
-    for band in params.bands.iter().take(NUM_BANDS) {
+    for band in params.bands.iter().take(NUM_BANDS).map(|b| &b.gain) {
         let default_db = band.default_plain_value();
         if band.modulated_plain_value() != default_db {
             gesture::set_once(setter, band, default_db);

@@ -5,7 +5,8 @@ use nice_plug::prelude::{Param, ParamSetter};
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
-use crate::params::{format_gain_db, BarkEqParams};
+use crate::params::BarkEqParams;
+use bark_eq_dsp::schema::format_gain_db;
 use bark_eq_dsp::{band_name, NUM_BANDS};
 
 /// Height of the value row above each fader.
@@ -74,7 +75,7 @@ fn fader(
     params: &BarkEqParams,
     setter: &ParamSetter,
 ) {
-    let param = &params.bands[band];
+    let param = &params.bands[band].gain;
     let (min_db, max_db) = (param.preview_plain(0.0), param.preview_plain(1.0));
     let name = band_name(band);
     let id = ui.make_persistent_id(("fader", band));

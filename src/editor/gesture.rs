@@ -4,7 +4,7 @@
 use egui::{self, Event, Id, MouseWheelUnit, Response, Ui};
 use nice_plug::prelude::{FloatParam, Param, ParamSetter};
 
-use crate::params::GAIN_STEP_DB;
+use bark_eq_dsp::schema::GAIN_STEP_DB;
 
 /// Shift or Ctrl makes drags and wheel steps this much finer.
 pub const FINE_FACTOR: f32 = 0.1;

@@ -8,8 +8,9 @@ use super::gesture::{self, DragTarget};
 use super::response::ResponseCurve;
 use super::theme;
 use crate::analyzer::{point_freq_hz, AnalyzerFrame, ANALYZER_POINTS};
-use crate::params::{format_gain_db, BarkEqParams};
+use crate::params::BarkEqParams;
 use bark_eq_dsp::bands::{band_centre_hz, format_freq_hz};
+use bark_eq_dsp::schema::format_gain_db;
 use bark_eq_dsp::{gain_db_at, EqSettings, NUM_BANDS};
 
 /// Lowest frequency shown.
@@ -141,7 +142,7 @@ fn handle_pointer(
             .interact_pointer_pos()
             .map_or(0.0, |pos| axes.y_to_db(pos.y));
         let target = || DragTarget::Absolute(pointer_db - output_db);
-        let param = &params.bands[band];
+        let param = &params.bands[band].gain;
         gesture::drag_gain(ui, response, response.id.with(band), param, setter, target);
     }
     if response.drag_stopped() {
@@ -149,7 +150,7 @@ fn handle_pointer(
     }
     let hovered = picked.or_else(|| response.hover_pos().and_then(|p| band_near(axes, p.x)));
     if let Some(band) = hovered.filter(|_| picked.is_none()) {
-        gesture::wheel_and_reset(ui, response, &params.bands[band], setter);
+        gesture::wheel_and_reset(ui, response, &params.bands[band].gain, setter);
     }
     hovered
 }

@@ -2,7 +2,6 @@
 //! [`fill_gain_curve`], from the same settings, so the picture is what the audio gets.
 
 use bark_eq_dsp::bands::{bin_freq_hz, NUM_BANDS};
-use bark_eq_dsp::settings::{clamp_gain_db, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
 use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, EqSettings};
 
 /// Sample rate assumed before the host activated the plugin.
@@ -49,12 +48,11 @@ impl ResponseCurve {
             self.inputs = None;
         }
         // The engine clamps before it builds its curve; do the same.
+        let clamped = settings.clamped();
         let inputs = CurveInputs {
-            gains_db: settings
-                .band_gains_db
-                .map(|g| clamp_gain_db(g, BAND_GAIN_LIMIT_DB)),
-            output_db: clamp_gain_db(settings.output_gain_db, OUTPUT_GAIN_LIMIT_DB),
-            mode: settings.curve_mode,
+            gains_db: clamped.band_gains_db,
+            output_db: clamped.output_gain_db,
+            mode: clamped.curve_mode,
         };
         if self.inputs == Some(inputs) {
             return;

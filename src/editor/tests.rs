@@ -17,7 +17,7 @@ use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
 use crate::status::EngineStatus;
 use bark_eq_dsp::bands::band_centre_hz;
 use bark_eq_dsp::window::wola_scale;
-use bark_eq_dsp::{band_name, Engine, NUM_BANDS};
+use bark_eq_dsp::{band_name, CurveMode, Engine, FftSize, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
 const RATE_HZ: f32 = 48_000.0;
@@ -86,7 +86,7 @@ impl Fixture {
 
     /// Band gains in dB.
     fn band_gains(&self) -> [f32; NUM_BANDS] {
-        std::array::from_fn(|band| self.params.bands[band].value())
+        std::array::from_fn(|band| self.params.bands[band].gain.value())
     }
 }
 
@@ -166,7 +166,7 @@ fn shift_or_ctrl_drag_is_ten_times_finer() {
 #[test]
 fn double_click_resets_a_band_to_zero_in_one_gesture() {
     let mut fixture = Fixture::without_analyzer();
-    set_from_host(&fixture.params.bands[4], 5.0);
+    set_from_host(&fixture.params.bands[4].gain, 5.0);
     fixture.harness.run();
     let name = band_name(4);
     let fader = fixture.harness.get_by_label(&name);
@@ -214,7 +214,7 @@ fn the_mouse_wheel_nudges_a_band() {
 fn flat_zeroes_every_band_with_one_gesture_per_changed_band() {
     let mut fixture = Fixture::without_analyzer();
     for (band, gain_db) in [(0, 3.0), (4, -6.5), (24, 12.0)] {
-        set_from_host(&fixture.params.bands[band], gain_db);
+        set_from_host(&fixture.params.bands[band].gain, gain_db);
     }
     fixture.harness.run();
     fixture.harness.get_by_label(controls::FLAT_LABEL).click();
@@ -242,7 +242,7 @@ fn host_automation_moves_the_fader() {
         fixture.harness.get_by_label(&name).value().as_deref(),
         Some("0.0 dB")
     );
-    set_from_host(&fixture.params.bands[12], -7.5);
+    set_from_host(&fixture.params.bands[12].gain, -7.5);
     fixture.harness.run();
     let fader = fixture.harness.get_by_label(&name);
     assert_eq!(fader.value().as_deref(), Some("-7.5 dB"));
@@ -295,7 +295,7 @@ fn mode_bypass_and_fft_buttons_set_their_parameters() {
     let mut fixture = Fixture::without_analyzer();
     fixture.harness.get_by_label("Bands").click();
     fixture.harness.run();
-    assert_eq!(fixture.params.curve.value(), CurveParam::Bands);
+    assert_eq!(fixture.params.curve.value(), CurveParam(CurveMode::Bands));
     fixture.harness.get_by_label("Bypass").click();
     fixture.harness.run();
     assert!(fixture.params.bypass.value());
@@ -303,7 +303,10 @@ fn mode_bypass_and_fft_buttons_set_their_parameters() {
     fixture.harness.run();
     fixture.harness.get_by_label("8192").click();
     fixture.harness.run();
-    assert_eq!(fixture.params.fft_size.value(), FftSizeParam::N8192);
+    assert_eq!(
+        fixture.params.fft_size.value(),
+        FftSizeParam(FftSize::N8192)
+    );
     let calls = fixture.host.take_calls();
     let begins = calls.iter().filter(|c| matches!(c, Call::Begin(_))).count();
     let ends = calls.iter().filter(|c| matches!(c, Call::End(_))).count();
@@ -317,12 +320,12 @@ fn a_new_fft_size_shows_as_pending_and_the_latency_as_compensated_until_the_rest
         .harness
         .query_by_label_contains("on restart")
         .is_none());
-    set_from_host(&fixture.params.fft_size, FftSizeParam::N8192);
+    set_from_host(&fixture.params.fft_size, FftSizeParam(FftSize::N8192));
     fixture.harness.run();
     fixture.harness.get_by_label("4096 -> 8192 on restart");
     // The engine still runs at 4096 points: the latency the host compensates.
     fixture.harness.get_by_label("Latency 85.3 ms");
-    set_from_host(&fixture.params.fft_size, FftSizeParam::N4096);
+    set_from_host(&fixture.params.fft_size, FftSizeParam(FftSize::N4096));
     fixture.harness.run();
     assert!(fixture
         .harness
@@ -334,11 +337,14 @@ fn a_new_fft_size_shows_as_pending_and_the_latency_as_compensated_until_the_rest
 fn the_drawn_curve_is_the_engine_curve_at_every_bin() {
     let mut fixture = Fixture::without_analyzer();
     for band in 0..NUM_BANDS {
-        set_from_host(&fixture.params.bands[band], ((band * 7) % 25) as f32 - 12.0);
+        set_from_host(
+            &fixture.params.bands[band].gain,
+            ((band * 7) % 25) as f32 - 12.0,
+        );
     }
     set_from_host(&fixture.params.output, -4.5);
-    set_from_host(&fixture.params.fft_size, FftSizeParam::N2048);
-    for mode in [CurveParam::Smooth, CurveParam::Bands] {
+    set_from_host(&fixture.params.fft_size, FftSizeParam(FftSize::N2048));
+    for mode in [CurveParam(CurveMode::Smooth), CurveParam(CurveMode::Bands)] {
         set_from_host(&fixture.params.curve, mode);
         fixture.harness.run();
 

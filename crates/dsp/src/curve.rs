@@ -17,6 +17,16 @@ pub enum CurveMode {
     Bands,
 }
 
+impl CurveMode {
+    /// Every mode, in host order.
+    pub const ALL: [CurveMode; 2] = [CurveMode::Smooth, CurveMode::Bands];
+
+    /// Position in [`CurveMode::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// Where a frequency sits between band centres on a log-frequency axis: the lower band and
 /// the weight of the upper one (`gain = g[lower] + weight * (g[lower + 1] - g[lower])`).
 /// Below the first centre the first band's gain holds; above the last, the last band's.

@@ -5,9 +5,7 @@ use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
 use super::kernels::flush_subnormal;
-use super::settings::{
-    clamp_gain_db, EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
-};
+use super::settings::{EqSettings, FftSize};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
@@ -214,11 +212,11 @@ impl Engine {
     /// Returns `true` when the FFT size, and so the latency, changed.
     pub fn apply(&mut self, settings: &EqSettings) -> bool {
         let steps = self.ramp_steps();
+        let settings = settings.clamped();
         for (ramp, &gain_db) in self.band_ramps.iter_mut().zip(&settings.band_gains_db) {
-            ramp.set_target(clamp_gain_db(gain_db, BAND_GAIN_LIMIT_DB), steps);
+            ramp.set_target(gain_db, steps);
         }
-        let output_db = clamp_gain_db(settings.output_gain_db, OUTPUT_GAIN_LIMIT_DB);
-        self.output_ramp.set_target(output_db, steps);
+        self.output_ramp.set_target(settings.output_gain_db, steps);
         if settings.curve_mode != self.curve_mode {
             self.curve_mode = settings.curve_mode;
             self.curve_stale = true;

@@ -2,7 +2,7 @@
 //! plugin, the offline renderer and the benchmarks.
 //!
 //! Modules import downward only, bottom to top: [`math`] and [`kernels`] → [`window`] →
-//! [`stft`] → [`bands`] and [`curve`] → [`settings`] → [`engine`]. `docs/DESIGN.md` at the
+//! [`stft`] → [`bands`] and [`curve`] → [`settings`] → [`schema`] and [`engine`]. `docs/DESIGN.md` at the
 //! repository root describes the architecture and the specification the tests cite.
 
 pub mod bands;
@@ -11,6 +11,7 @@ pub mod denormal;
 pub mod engine;
 pub mod kernels;
 pub mod math;
+pub mod schema;
 pub mod settings;
 pub mod stft;
 pub mod window;

@@ -101,6 +101,20 @@ impl Default for EqSettings {
     }
 }
 
+impl EqSettings {
+    /// The settings with every gain limited to its range and non-finite gains at 0 dB: what
+    /// the engine applies, and what the editor draws.
+    pub fn clamped(&self) -> Self {
+        Self {
+            band_gains_db: self
+                .band_gains_db
+                .map(|gain_db| clamp_gain_db(gain_db, BAND_GAIN_LIMIT_DB)),
+            output_gain_db: clamp_gain_db(self.output_gain_db, OUTPUT_GAIN_LIMIT_DB),
+            ..*self
+        }
+    }
+}
+
 /// Limits a gain to ±`limit_db`; a non-finite gain becomes 0 dB.
 pub fn clamp_gain_db(gain_db: f32, limit_db: f32) -> f32 {
     if gain_db.is_finite() {
