@@ -8,7 +8,7 @@
 
 use triple_buffer::{triple_buffer, Input, Output};
 
-use bark_eq_dsp::window::{wola_scale, HOP_DIVISOR};
+use bark_eq_dsp::window::HOP_DIVISOR;
 use bark_eq_dsp::{Engine, FftSize};
 
 /// Number of log-spaced frequencies the spectra are drawn at.
@@ -171,12 +171,11 @@ impl AnalyzerPublisher {
 
         let average = &self.bin_power[..num_bins];
         let bin_hz = sample_rate_hz / fft_len as f32;
-        let unscale = 1.0 / wola_scale(fft_len);
         let curve = engine.curve();
         let frame = input.input_buffer_mut();
         resample_to_points(num_bins, bin_hz, |k| average[k], &mut frame.input_db);
         let output_power = |k: usize| {
-            let gain = curve.get(k).map_or(0.0, |&g| g * unscale);
+            let gain = curve.get(k).copied().unwrap_or(0.0);
             average[k] * gain * gain
         };
         resample_to_points(num_bins, bin_hz, output_power, &mut frame.output_db);

@@ -74,9 +74,7 @@ impl BarkEq {
         num_channels: usize,
     ) -> Result<u32, bark_eq_dsp::EngineError> {
         let settings = self.params.settings();
-        let mut engine = Engine::new(sample_rate_hz, num_channels)?;
-        engine.apply(&settings);
-        engine.reset();
+        let engine = Engine::new(sample_rate_hz, num_channels, &settings)?;
         let latency_samples = engine.latency_samples();
         self.analyzer
             .allocate(analyzer::max_bins_at_rate(sample_rate_hz));

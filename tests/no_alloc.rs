@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
 use bark_eq::BarkEq;
 use bark_eq_dsp::schema::ParamId;
+use bark_eq_dsp::EqSettings;
 use nice_plug::prelude::{ParamPtr, Params};
 
 #[global_allocator]
@@ -111,7 +112,8 @@ fn a_mono_engine_with_the_analyzer_on_does_not_allocate() {
     plugin
         .activate_engine(48_000.0, 1)
         .expect("48 kHz is supported");
-    let mut engine = bark_eq_dsp::Engine::new(44_100.0, 1).expect("supported");
+    let mut engine =
+        bark_eq_dsp::Engine::new(44_100.0, 1, &EqSettings::default()).expect("supported");
     let mut mono = buffers(20_000)[0].clone();
     assert_no_alloc(|| {
         engine.set_analyzer_enabled(true);

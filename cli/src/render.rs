@@ -49,11 +49,12 @@ impl RenderReport {
 
 /// An engine for `reader`'s format with `settings` in force from the first sample.
 pub fn engine_for(reader: &AudioReader, settings: &EqSettings) -> Result<Engine, FileError> {
-    let mut engine = Engine::new(reader.sample_rate_hz() as f32, reader.num_channels())?;
-    engine.apply(settings);
-    // Jump the smoothed gains to their targets so the file starts at the set gains.
-    engine.reset();
-    Ok(engine)
+    // Settled: the file starts at the set gains.
+    Ok(Engine::new(
+        reader.sample_rate_hz() as f32,
+        reader.num_channels(),
+        settings,
+    )?)
 }
 
 /// Renders `input` to `output` (through a temporary file), with a progress bar while it runs.

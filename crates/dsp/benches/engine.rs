@@ -86,9 +86,7 @@ fn engine_at(size: FftSize, mode: CurveMode) -> (Engine, EqSettings) {
         fft_size: size,
         ..EqSettings::default()
     };
-    let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
-    engine.apply(&settings);
-    engine.reset();
+    let engine = Engine::new(RATE_HZ, CHANNELS, &settings).expect("48 kHz");
     (engine, settings)
 }
 
@@ -213,7 +211,8 @@ fn print_heap_report() {
     println!("heap allocated by Engine::new (activate), stereo:");
     println!("| sample rate | bytes | allocations |\n|---|---|---|");
     for rate in [44_100.0, 48_000.0, 96_000.0, 192_000.0] {
-        let (engine, count, bytes) = count_allocations(|| Engine::new(rate, CHANNELS));
+        let (engine, count, bytes) =
+            count_allocations(|| Engine::new(rate, CHANNELS, &EqSettings::default()));
         drop(black_box(engine));
         println!("| {rate} | {bytes} | {count} |");
     }
@@ -230,8 +229,8 @@ fn print_heap_report() {
         drop(black_box(parts));
         println!("| {n} | {bytes} |");
     }
-    let mut engine = Engine::new(RATE_HZ, CHANNELS).expect("48 kHz");
     let mut settings = EqSettings::default();
+    let mut engine = Engine::new(RATE_HZ, CHANNELS, &settings).expect("48 kHz");
     let mut audio = stereo_second(2.0);
     let ((), count, bytes) =
         count_allocations(|| process_automated(&mut engine, &mut settings, &mut audio));
@@ -335,7 +334,7 @@ fn bench_parts(c: &mut Criterion, size: FftSize) {
     let n = size.base_size();
     let hop = n / HOP_DIVISOR;
     let mut filter = SpectralFilter::new(&[n]);
-    filter.set_curve(0, &vec![wola_scale(n); n / 2 + 1], 0..n / 2 + 1);
+    filter.set_curve(0, &vec![1.0; n / 2 + 1], 0..n / 2 + 1, wola_scale(n));
     let mut lane = StftLane::<Complex32>::new(n);
     let at = StreamPosition::default();
     let (mut a, mut b) = (bench_common::noise(hop, 1), bench_common::noise(hop, 2));

@@ -128,10 +128,23 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Builds an engine for `num_channels` channels at `sample_rate_hz`, with default settings.
-    /// Any positive, finite rate works: bands above Nyquist own no bins, and above 48 kHz the
-    /// FFT grows with the rate (see [`crate::settings::rate_multiplier`]).
-    pub fn new(sample_rate_hz: f32, num_channels: usize) -> Result<Self, EngineError> {
+    /// Builds an engine for `num_channels` channels at `sample_rate_hz` with `settings` in
+    /// force from the first sample (settled: no gain glides in). Any positive, finite rate
+    /// works: bands above Nyquist own no bins, and above 48 kHz the FFT grows with the rate
+    /// (see [`crate::settings::rate_multiplier`]). Allocates everything the engine will need.
+    pub fn new(
+        sample_rate_hz: f32,
+        num_channels: usize,
+        settings: &EqSettings,
+    ) -> Result<Self, EngineError> {
+        let mut engine = Self::unsettled(sample_rate_hz, num_channels)?;
+        engine.apply(settings);
+        engine.reset();
+        Ok(engine)
+    }
+
+    /// The engine with default settings, before [`Engine::reset`] settles them.
+    fn unsettled(sample_rate_hz: f32, num_channels: usize) -> Result<Self, EngineError> {
         if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
             return Err(EngineError::UnsupportedSampleRate(sample_rate_hz));
         }
@@ -201,8 +214,8 @@ impl Engine {
         &self.layouts[self.fft_size.index()]
     }
 
-    /// The curve applied to the latest frame: linear gain per bin, with the output gain and
-    /// the overlap-add scale ([`wola_scale`]) folded in.
+    /// The curve applied to the latest frame: the linear gain per bin the user set, output
+    /// gain included (the spectral filter folds in its overlap-add scale separately).
     pub fn curve(&self) -> &[f32] {
         &self.curve[..self.layout().num_bins()]
     }
@@ -318,7 +331,7 @@ impl Engine {
 
     /// The input power per bin summed since the last [`Engine::clear_analyzer`], and how many
     /// channel frames it sums (divide by it for the average). The output power of bin k is
-    /// the input power times `(curve()[k] / stft::wola_scale(fft_len()))²`.
+    /// the input power times `curve()[k]²`.
     pub fn analyzer_power(&self) -> (&[f32], u32) {
         (
             &self.analyzer_power[..self.layout().num_bins()],
@@ -370,20 +383,20 @@ impl Engine {
     fn rebuild_curve(&mut self, changed: &[bool; NUM_BANDS]) {
         let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
         let layout = &self.layouts[self.fft_size.index()];
-        let scale = wola_scale(layout.fft_size);
         let offset_db = self.output_ramp.current;
         let rewritten = refill_gain_curve(
             self.curve_mode,
             layout,
             &gains_db,
             offset_db,
-            scale,
+            1.0,
             &mut self.curve,
             changed,
         );
         let curve = &self.curve[..layout.num_bins()];
+        let scale = wola_scale(layout.fft_size);
         self.filter
-            .set_curve(self.fft_size.index(), curve, rewritten);
+            .set_curve(self.fft_size.index(), curve, rewritten, scale);
         self.curve_stale = false;
     }
 }

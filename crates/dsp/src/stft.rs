@@ -222,17 +222,18 @@ impl SpectralFilter {
         self.plans[plan_index].fft_size
     }
 
-    /// Sets the gains of `bins` of the curve (`fft_size / 2 + 1` linear gains) the next frames
-    /// of plan `plan_index` are multiplied by; the other bins keep theirs. Stored mirrored and
+    /// Sets the gains of `bins` of the curve (`fft_size / 2 + 1` linear gains, each multiplied
+    /// by `scale`, where the engine folds in the overlap-add normalisation) the next frames of
+    /// plan `plan_index` are multiplied by; the other bins keep theirs. Stored mirrored and
     /// interleaved (one gain per float of the full complex spectrum), so applying it is one
     /// straight vectorized pass.
-    pub fn set_curve(&mut self, plan_index: usize, curve: &[f32], bins: Range<usize>) {
+    pub fn set_curve(&mut self, plan_index: usize, curve: &[f32], bins: Range<usize>, scale: f32) {
         let fft_size = self.plans[plan_index].fft_size;
         let half = fft_size / 2;
         let bins = bins.start.min(half + 1)..bins.end.min(half + 1);
         let low = &mut self.gains[2 * bins.start..2 * bins.end];
         for (pair, &gain) in low.chunks_exact_mut(2).zip(&curve[bins.clone()]) {
-            pair.fill(gain);
+            pair.fill(gain * scale);
         }
         // Bin N − k mirrors bin k for 0 < k < N/2.
         let mirrored = bins.start.max(1)..bins.end.min(half);
@@ -240,7 +241,7 @@ impl SpectralFilter {
             let high = &mut self.gains
                 [2 * (fft_size + 1 - mirrored.end)..2 * (fft_size + 1 - mirrored.start)];
             for (pair, &gain) in high.chunks_exact_mut(2).zip(curve[mirrored].iter().rev()) {
-                pair.fill(gain);
+                pair.fill(gain * scale);
             }
         }
     }
@@ -405,7 +406,7 @@ mod tests {
         run: usize,
     ) -> ([Vec<f32>; 2], [Vec<f32>; 2], Vec<f32>, Vec<f32>) {
         let mut filter = SpectralFilter::new(&[fft_size]);
-        filter.set_curve(0, curve, 0..curve.len());
+        filter.set_curve(0, curve, 0..curve.len(), 1.0);
         let mut pair = StftLane::<Complex32>::new(fft_size);
         let mut lone = [
             StftLane::<f32>::new(fft_size),
@@ -506,10 +507,10 @@ mod tests {
             *gain *= -2.0;
         }
         let mut partial = SpectralFilter::new(&[fft_size]);
-        partial.set_curve(0, &old, 0..old.len());
-        partial.set_curve(0, &new, 3..20);
+        partial.set_curve(0, &old, 0..old.len(), 1.0);
+        partial.set_curve(0, &new, 3..20, 1.0);
         let mut full = SpectralFilter::new(&[fft_size]);
-        full.set_curve(0, &new, 0..new.len());
+        full.set_curve(0, &new, 0..new.len(), 1.0);
         assert_eq!(partial.gains, full.gains);
         for k in 0..fft_size {
             let mirrored = if k <= fft_size / 2 { k } else { fft_size - k };

@@ -64,7 +64,8 @@ fn null_and_latency_follow_the_sample_rate() {
 
 /// Gain in dB a sine at each band centre gets with only that band at +6 dB, Bands mode.
 fn band_gains_measured(sample_rate_hz: f32) -> Vec<(usize, f64)> {
-    let mut engine = Engine::new(sample_rate_hz, 1).expect("supported rate");
+    let mut engine =
+        Engine::new(sample_rate_hz, 1, &EqSettings::default()).expect("supported rate");
     let fft_len = FftSize::N4096.size_at_rate(sample_rate_hz);
     let len = fft_len * 5;
     (0..NUM_BANDS)
@@ -314,10 +315,13 @@ fn only_non_positive_or_non_finite_rates_and_no_channels_are_errors() {
         f32::INFINITY,
         f32::NEG_INFINITY,
     ] {
-        assert!(Engine::new(rate, 2).is_err(), "{rate} Hz accepted");
+        assert!(
+            Engine::new(rate, 2, &EqSettings::default()).is_err(),
+            "{rate} Hz accepted"
+        );
     }
-    assert!(Engine::new(48_000.0, 0).is_err());
-    let message = Engine::new(-500.0, 2)
+    assert!(Engine::new(48_000.0, 0, &EqSettings::default()).is_err());
+    let message = Engine::new(-500.0, 2, &EqSettings::default())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -332,7 +336,7 @@ fn any_positive_finite_rate_passes_noise_through_delayed_by_the_latency() {
     // From far below audio rates to the VST3 validator's 1234567.8 Hz; bands above Nyquist
     // own no bins, and nothing divides by zero.
     for rate in [1.0, 100.0, 999.0, 1_234.567_8, 1.0e7] {
-        let mut engine = Engine::new(rate, 2).expect("any positive rate");
+        let mut engine = Engine::new(rate, 2, &EqSettings::default()).expect("any positive rate");
         let latency = engine.latency_samples() as usize;
         let input = [
             white_noise(latency + 3000, 1),

@@ -21,10 +21,7 @@ pub fn sine(freq_hz: f32, sample_rate_hz: f32, len: usize, amplitude: f32) -> Ve
 
 /// A new engine at `sample_rate_hz` with `settings` applied and settled (no smoothing ramp).
 pub fn engine_with(sample_rate_hz: f32, num_channels: usize, settings: &EqSettings) -> Engine {
-    let mut engine = Engine::new(sample_rate_hz, num_channels).expect("supported rate");
-    engine.apply(settings);
-    engine.reset();
-    engine
+    Engine::new(sample_rate_hz, num_channels, settings).expect("supported rate")
 }
 
 /// Runs `input` (one Vec per channel) through `engine` in host blocks of the given sizes,
