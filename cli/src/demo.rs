@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use bark_eq_dsp::signal::PinkNoise;
 use bark_eq_dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::analyze::analyze_file;
@@ -32,21 +33,6 @@ const DEMO_GAINS_DB: [f32; NUM_BANDS] = [
     -12.0, -12.0, -12.0, -12.0, -6.0, 0.0, 0.0, 3.0, 6.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -3.0,
     -9.0, -12.0, -12.0, -12.0, -12.0, -12.0, -12.0, -12.0,
 ];
-/// Pole and input weight of the six one-pole sections of Paul Kellett's pink-noise filter
-/// (accurate to ±0.05 dB above 9 Hz at 44.1 kHz), then the direct white-noise weight.
-const PINK_SECTIONS: [(f32, f32); 6] = [
-    (0.99886, 0.055_517_9),
-    (0.99332, 0.075_075_9),
-    (0.96900, 0.153_852),
-    (0.86650, 0.310_485_6),
-    (0.55000, 0.532_952_2),
-    (-0.7616, -0.016_898),
-];
-/// Weight of the white noise added directly in Kellett's filter.
-const PINK_WHITE_WEIGHT: f32 = 0.5362;
-/// Weight of the one-sample-delayed white noise in Kellett's filter.
-const PINK_DELAYED_WEIGHT: f32 = 0.115_926;
-
 /// Runs `bark-eq demo`.
 pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     let settings = if eq::is_empty(&args.eq) {
@@ -135,29 +121,8 @@ fn write_signal(path: &Path, overwrite: bool) -> Result<(), FileError> {
 
 /// `frames` samples of pink noise at [`DEMO_LEVEL_DB`] RMS with short fades.
 fn pink_noise(frames: usize, seed: u64) -> Vec<f32> {
-    let mut state = seed | 1;
-    let mut white = move || {
-        // xorshift64*: uniform in [-1, 1).
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        let bits = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40;
-        bits as f32 / (1u64 << 23) as f32 - 1.0
-    };
-    let mut poles = [0.0f32; PINK_SECTIONS.len()];
-    let mut delayed = 0.0;
-    let mut signal: Vec<f32> = (0..frames)
-        .map(|_| {
-            let w = white();
-            let mut pink = w * PINK_WHITE_WEIGHT + delayed;
-            for (state, &(pole, weight)) in poles.iter_mut().zip(&PINK_SECTIONS) {
-                *state = pole * *state + w * weight;
-                pink += *state;
-            }
-            delayed = w * PINK_DELAYED_WEIGHT;
-            pink
-        })
-        .collect();
+    let mut noise = PinkNoise::new(seed);
+    let mut signal: Vec<f32> = (0..frames).map(|_| noise.next_sample()).collect();
     let rms = (signal.iter().map(|x| x * x).sum::<f32>() / frames.max(1) as f32).sqrt();
     let scale = 10f32.powf(DEMO_LEVEL_DB / 20.0) / rms.max(f32::MIN_POSITIVE);
     let fade = ((FADE_SECONDS * DEMO_RATE_HZ as f32) as usize).min(frames / 2);

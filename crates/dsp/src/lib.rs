@@ -13,6 +13,7 @@ pub mod kernels;
 pub mod math;
 pub mod schema;
 pub mod settings;
+pub mod signal;
 pub mod stft;
 pub mod window;
 

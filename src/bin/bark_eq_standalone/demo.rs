@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use bark_eq::params::BarkEqParams;
 use bark_eq::BarkEq;
+use bark_eq_dsp::signal::PinkNoise;
 use nice_plug::prelude::*;
 
 /// Band gains of the demo curve, dB: more bass, less mud, presence, a dip, air.
@@ -18,11 +19,13 @@ const DEMO_OUTPUT_DB: f32 = -2.0;
 /// RMS level of the noise, linear (about −28 dBFS: a quiet mix, so the spectra sit under the
 /// curve as they do with most material).
 const NOISE_RMS: f32 = 0.04;
+/// Seed of the demo noise.
+const PINK_SEED: u64 = 0x5EED;
 
 /// Sets the demo curve on fresh parameters.
 fn apply_demo_preset(params: &BarkEqParams) {
     for (param, &gain_db) in params.bands.iter().zip(&DEMO_GAINS_DB) {
-        set_initial_value(param, gain_db);
+        set_initial_value(&param.gain, gain_db);
     }
     set_initial_value(&params.output, DEMO_OUTPUT_DB);
 }
@@ -35,54 +38,6 @@ fn set_initial_value(param: &FloatParam, plain: f32) {
             .as_ptr()
             ._internal_set_normalized_value(param.preview_normalized(plain))
     };
-}
-
-/// Pink noise: white noise from a xorshift generator through Paul Kellet's economy pink filter.
-/// Allocation-free, so it can run on the audio thread.
-struct PinkNoise {
-    /// xorshift32 state (never 0).
-    state: u32,
-    /// The three filter states of the pink filter.
-    poles: [f32; 3],
-}
-
-impl PinkNoise {
-    /// Pole coefficients and input gains of the economy filter (Kellet), and its output gain.
-    const POLES: [(f32, f32); 3] = [
-        (0.99765, 0.099_046),
-        (0.963, 0.296_516_4),
-        (0.57, 1.052_691_3),
-    ];
-    /// Direct white-noise share of the output.
-    const DIRECT: f32 = 0.1848;
-    /// Scales the filter output to unit RMS (its RMS is 1.706 for uniform white in [-1, 1)).
-    const NORMALISE: f32 = 0.586;
-
-    fn new() -> Self {
-        Self {
-            state: 0x9e37_79b9,
-            poles: [0.0; 3],
-        }
-    }
-
-    /// Uniform white noise in [-1, 1).
-    fn white(&mut self) -> f32 {
-        self.state ^= self.state << 13;
-        self.state ^= self.state >> 17;
-        self.state ^= self.state << 5;
-        (self.state as f32 / u32::MAX as f32) * 2.0 - 1.0
-    }
-
-    /// The next pink sample with unit RMS (roughly).
-    fn next(&mut self) -> f32 {
-        let white = self.white();
-        let mut sum = white * Self::DIRECT;
-        for (state, &(pole, gain)) in self.poles.iter_mut().zip(&Self::POLES) {
-            *state = pole * *state + white * gain;
-            sum += *state;
-        }
-        sum * Self::NORMALISE
-    }
 }
 
 /// Bark EQ fed with pink noise instead of its input.
@@ -99,7 +54,7 @@ impl Default for DemoBarkEq {
         apply_demo_preset(&inner.params_arc());
         Self {
             inner,
-            noise: PinkNoise::new(),
+            noise: PinkNoise::new(PINK_SEED),
         }
     }
 }
@@ -150,7 +105,7 @@ impl Plugin for DemoBarkEq {
         let channels = buffer.as_slice();
         let len = channels.iter().map(|c| c.len()).min().unwrap_or(0);
         for i in 0..len {
-            let sample = self.noise.next() * NOISE_RMS;
+            let sample = self.noise.next_unit() * NOISE_RMS;
             for channel in channels.iter_mut() {
                 channel[i] = sample;
             }
