@@ -221,7 +221,7 @@ fn band_9_automation_mid_block_lifts_a_997_hz_sine_by_6_db() {
     // Settled: the event, the latency, then a few FFT frames for the gain ramp.
     let settled = event_time + latency + 4 * DEFAULT_LATENCY;
     let total = settled + RATE_HZ as usize / 2;
-    let input = sine(997.0, RATE_HZ, 0.25, 2, total);
+    let input = sine_channels(997.0, RATE_HZ, 0.25, 2, total);
     let band_9_up = param_event(event_offset as u32, band_id(9), normalized_gain(6.0, 12.0));
     let events = [(event_block, vec![band_9_up])];
     let output = plugin.process_in_blocks_with_events(&input, &[BLOCK], &events);

@@ -16,7 +16,7 @@ fn eight_files_with_two_jobs_match_single_renders_bit_for_bit() {
         let rate = if i % 2 == 0 { 48_000 } else { 44_100 };
         let frames = rate as usize / 4 + 1_000 * i as usize;
         let channels: Vec<Vec<f32>> = (0..num_channels)
-            .map(|c| noise(frames, 0.4, i * 10 + c as u64))
+            .map(|c| scaled(mono_white_noise(i * 10 + c as u64, frames), 0.8))
             .collect();
         let name = format!("track{i}.wav");
         write_float_wav(&inputs.join(&name), rate, &channels);
@@ -66,7 +66,7 @@ fn preset_template_round_trips_and_later_options_win() {
     write_float_wav(
         &dir.path().join("in.wav"),
         RATE_HZ,
-        &[noise(RATE_HZ as usize, 0.3, 1)],
+        &[scaled(mono_white_noise(1, RATE_HZ as usize), 0.6)],
     );
     // The template is flat; a printed preset reproduces the options it was made from.
     let template = stdout(&run_ok(dir.path(), &["preset"]));
@@ -122,7 +122,7 @@ fn analyze_reports_a_sine_in_its_band() {
     let dir = temp_dir();
     // Peak 0.5: mean square 0.125, -9.03 dB, all of it in band 9 (920-1080 Hz). Short fades
     // keep the on- and offset from spreading energy into other bands.
-    let mut signal = sine(SINE_HZ, 0.5, RATE_HZ, 2.0);
+    let mut signal = sine(SINE_HZ, RATE_HZ, 0.5, samples_in(2.0, RATE_HZ));
     let fade = 2_400;
     let len = signal.len();
     for i in 0..fade {

@@ -81,8 +81,8 @@ fn write_aiff(path: &Path, rate_hz: u32, channels: &[Vec<f32>]) {
 fn stereo_16_bit(rate_hz: u32, seconds: f32) -> Vec<Vec<f32>> {
     let frames = (seconds * rate_hz as f32) as usize;
     [
-        noise(frames, 0.3, 11),
-        sine(SINE_HZ, 0.25, rate_hz, seconds),
+        scaled(mono_white_noise(11, frames), 0.6),
+        sine(SINE_HZ, rate_hz, 0.25, samples_in(seconds, rate_hz)),
     ]
     .into_iter()
     .map(|c| c.iter().map(|&x| f32::from(to_i16(x)) / 32_768.0).collect())

@@ -12,7 +12,7 @@ fn flat_gains() -> String {
 #[test]
 fn band_9_at_plus_6_raises_a_997_hz_sine_by_6_db() {
     let dir = temp_dir();
-    let input = sine(SINE_HZ, 0.25, RATE_HZ, 3.0);
+    let input = sine(SINE_HZ, RATE_HZ, 0.25, samples_in(3.0, RATE_HZ));
     write_float_wav(
         &dir.path().join("sine.wav"),
         RATE_HZ,
@@ -48,7 +48,7 @@ fn output_has_the_input_length_and_is_sample_aligned() {
     let dir = temp_dir();
     // A sine plus clicks at known positions; an odd length that is no multiple of a hop.
     let frames = 2 * RATE_HZ as usize + 777;
-    let mut input = sine(SINE_HZ, 0.1, RATE_HZ, frames as f32 / RATE_HZ as f32);
+    let mut input = sine(SINE_HZ, RATE_HZ, 0.1, frames);
     input.resize(frames, 0.0);
     let clicks = [20_000usize, 50_001, 80_123];
     for &at in &clicks {
@@ -114,7 +114,7 @@ fn null_render_equals_the_input_in_every_channel_layout() {
     for num_channels in [1usize, 2, 6] {
         // Different content per channel, so a swapped channel would show.
         let channels: Vec<Vec<f32>> = (0..num_channels)
-            .map(|c| noise(RATE_HZ as usize + 321, 0.5, c as u64 + 7))
+            .map(|c| scaled(mono_white_noise(c as u64 + 7, RATE_HZ as usize + 321), 1.0))
             .collect();
         let name = format!("in{num_channels}.wav");
         let out = format!("out{num_channels}.wav");
@@ -141,7 +141,14 @@ fn every_channel_is_equalized_in_stereo_and_six_channels() {
     let dir = temp_dir();
     for num_channels in [2usize, 6] {
         let channels: Vec<Vec<f32>> = (0..num_channels)
-            .map(|c| sine(SINE_HZ, 0.05 * (c + 1) as f32, RATE_HZ, 1.5))
+            .map(|c| {
+                sine(
+                    SINE_HZ,
+                    RATE_HZ,
+                    0.05 * (c + 1) as f32,
+                    samples_in(1.5, RATE_HZ),
+                )
+            })
             .collect();
         let name = format!("in{num_channels}.wav");
         let out = format!("out{num_channels}.wav");
@@ -161,7 +168,7 @@ fn every_channel_is_equalized_in_stereo_and_six_channels() {
 #[test]
 fn bit_depths_16_24_and_float() {
     let dir = temp_dir();
-    let input = noise(RATE_HZ as usize, 0.5, 3);
+    let input = scaled(mono_white_noise(3, RATE_HZ as usize), 1.0);
     write_float_wav(
         &dir.path().join("in.wav"),
         RATE_HZ,
@@ -216,7 +223,7 @@ fn bit_depths_16_24_and_float() {
 fn integer_input_at_another_sample_rate_stays_exact() {
     let dir = temp_dir();
     let rate = 44_100;
-    let input: Vec<f32> = sine(SINE_HZ, 0.5, rate, 1.0)
+    let input: Vec<f32> = sine(SINE_HZ, rate, 0.5, samples_in(1.0, rate))
         .iter()
         .map(|&x| to_i16(x) as f32 / 32_768.0)
         .collect();
@@ -237,7 +244,7 @@ fn integer_input_at_another_sample_rate_stays_exact() {
 #[test]
 fn output_gain_and_bands_curve_apply() {
     let dir = temp_dir();
-    let input = sine(SINE_HZ, 0.1, RATE_HZ, 1.5);
+    let input = sine(SINE_HZ, RATE_HZ, 0.1, samples_in(1.5, RATE_HZ));
     write_float_wav(
         &dir.path().join("in.wav"),
         RATE_HZ,

@@ -23,7 +23,7 @@ fn good_wav(dir: &Path, name: &str) {
     write_float_wav(
         &dir.join(name),
         RATE_HZ,
-        &[sine(SINE_HZ, 0.2, RATE_HZ, 0.5)],
+        &[sine(SINE_HZ, RATE_HZ, 0.2, samples_in(0.5, RATE_HZ))],
     );
 }
 
@@ -42,7 +42,7 @@ fn bad_inputs_fail_one_by_one_and_the_batch_still_renders() {
     std::fs::create_dir(&inputs).unwrap();
     good_wav(&inputs, "good.wav");
     std::fs::write(inputs.join("empty.wav"), b"").unwrap();
-    let random: Vec<u8> = noise(4096, 1.0, 5)
+    let random: Vec<u8> = scaled(mono_white_noise(5, 4096), 2.0)
         .iter()
         .map(|&x| (x * 127.0) as i8 as u8)
         .collect();
@@ -272,7 +272,7 @@ fn ctrl_c_leaves_no_partial_output() {
     let dir = temp_dir();
     // Long enough (6 channels, largest FFT, debug build) to be caught in the middle.
     let channels: Vec<Vec<f32>> = (0..6)
-        .map(|c| noise(RATE_HZ as usize * 20, 0.3, c))
+        .map(|c| scaled(mono_white_noise(c, RATE_HZ as usize * 20), 0.6))
         .collect();
     write_float_wav(&dir.path().join("long.wav"), RATE_HZ, &channels);
     let out = dir.path().join("out");

@@ -1,9 +1,10 @@
 //! Helpers for the end-to-end tests: run the built `bark-eq`, make and read WAV files, measure.
 #![allow(dead_code)]
 
-use std::f32::consts::TAU;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub use bark_eq_testkit::{mono_white_noise, samples_in, scaled, sine};
 
 /// Sample rate of most test signals.
 pub const RATE_HZ: u32 = 48_000;
@@ -44,27 +45,6 @@ pub fn stdout(output: &Output) -> String {
 /// A fresh temporary directory.
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
-}
-
-/// `seconds` of a sine at `freq_hz` with peak `amplitude`.
-pub fn sine(freq_hz: f32, amplitude: f32, rate_hz: u32, seconds: f32) -> Vec<f32> {
-    let frames = (seconds * rate_hz as f32) as usize;
-    (0..frames)
-        .map(|i| amplitude * (TAU * freq_hz * i as f32 / rate_hz as f32).sin())
-        .collect()
-}
-
-/// Deterministic white noise of peak `amplitude` (xorshift), different per `seed`.
-pub fn noise(frames: usize, amplitude: f32, seed: u64) -> Vec<f32> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..frames)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            amplitude * ((state >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
-        })
-        .collect()
 }
 
 /// Writes planar `channels` as a 32-bit float WAV.

@@ -16,6 +16,7 @@ use std::time::Instant;
 use bark_eq_dsp::kernels;
 use bark_eq_dsp::window::HOP_DIVISOR;
 use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_testkit::mono_white_noise;
 use criterion::{BatchSize, BenchmarkId, Criterion};
 use realfft::num_complex::Complex32;
 use realfft::RealFftPlanner;
@@ -75,7 +76,7 @@ const CHANNELS: usize = 2;
 fn stereo_second(seconds: f32) -> Vec<Vec<f32>> {
     let len = (RATE_HZ * seconds) as usize;
     (0..CHANNELS as u64)
-        .map(|c| bench_common::noise(len, 7 + c))
+        .map(|c| mono_white_noise(7 + c, len))
         .collect()
 }
 
@@ -122,7 +123,7 @@ impl ComplexFloor {
     fn new(n: usize) -> Self {
         let mut planner = FftPlanner::<f32>::new();
         let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
-        let noise = bench_common::noise(n, 3);
+        let noise = mono_white_noise(3, n);
         let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
         let scratch_len = forward
             .get_immutable_scratch_len()
@@ -337,7 +338,7 @@ fn bench_parts(c: &mut Criterion, size: FftSize) {
     filter.set_curve(0, &vec![1.0; n / 2 + 1], 0..n / 2 + 1, wola_scale(n));
     let mut lane = StftLane::<Complex32>::new(n);
     let at = StreamPosition::default();
-    let (mut a, mut b) = (bench_common::noise(hop, 1), bench_common::noise(hop, 2));
+    let (mut a, mut b) = (mono_white_noise(1, hop), mono_white_noise(2, hop));
     group.bench_function(BenchmarkId::new("exchange_pair_per_hop", n), |bench| {
         bench.iter(|| filter.exchange_pair(0, &mut lane, [&mut a, &mut b], at, 1.0e6))
     });

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use bark_eq_dsp::bands::{bin_freq_hz, BAND_EDGES_HZ};
 use bark_eq_dsp::math::db_to_gain;
 use bark_eq_dsp::{BinLayout, NUM_BANDS};
+use bark_eq_testkit::mono_white_noise;
 use criterion::{BenchmarkId, Criterion};
 use rayon::prelude::*;
 use realfft::num_complex::Complex;
@@ -269,7 +270,7 @@ fn bench_strategies(c: &mut Criterion) {
     let quick = bench_common::quick();
     let lengths: Vec<usize> = if quick { vec![1] } else { LENGTHS_S.to_vec() };
     let longest = lengths.iter().max().copied().unwrap_or(1) * RATE_HZ as usize / CHUNK * CHUNK;
-    let signal = bench_common::noise(longest, 42);
+    let signal = mono_white_noise(42, longest);
     print_accuracy(&signal[..(RATE_HZ as usize * lengths[0]) / CHUNK * CHUNK]);
 
     let chunker = Chunker::<f32>::new();

@@ -27,8 +27,8 @@ fn assert_null(sample_rate_hz: f32, mode: CurveMode, fft_size: FftSize) {
     let latency = engine.latency_samples() as usize;
     assert_eq!(latency, fft_size.size_at_rate(sample_rate_hz));
     let input = vec![
-        white_noise(latency * 5 + 333, 1),
-        white_noise(latency * 5 + 333, 2),
+        mono_white_noise(1, latency * 5 + 333),
+        mono_white_noise(2, latency * 5 + 333),
     ];
     let output = render(&mut engine, &input);
     for (x, y) in input.iter().zip(&output) {
@@ -78,7 +78,7 @@ fn band_gains_measured(sample_rate_hz: f32) -> Vec<(usize, f64)> {
             gains.band_gains_db[band] = 6.0;
             engine.apply(&gains);
             engine.reset();
-            let input = vec![sine(band_centre_hz(band), sample_rate_hz, len, 0.5)];
+            let input = vec![sine(band_centre_hz(band), sample_rate_hz, 0.5, len)];
             let output = render(&mut engine, &input);
             let measured = gain_db(&input[0], &output[0], fft_len, 2 * fft_len, len);
             (band, measured)
@@ -121,7 +121,7 @@ fn all_bands_at_minus_12_give_minus_12_everywhere() {
         all_cut.band_gains_db = [-12.0; NUM_BANDS];
         let mut engine = engine_with(RATE_HZ, 1, &all_cut);
         let latency = engine.latency_samples() as usize;
-        let noise = vec![white_noise(latency * 5, 7)];
+        let noise = vec![mono_white_noise(7, latency * 5)];
         let output = render(&mut engine, &noise);
         let error = max_delayed_error(&noise[0], &output[0], latency, expected_gain);
         assert!(error <= 1e-5, "{mode:?}: sample error {error}");
@@ -131,7 +131,7 @@ fn all_bands_at_minus_12_give_minus_12_everywhere() {
             .chain(BAND_EDGES_HZ[1..].iter().copied());
         for freq in probes.filter(|&f| f < 0.45 * RATE_HZ) {
             engine.reset();
-            let tone = vec![sine(freq, RATE_HZ, latency * 4, 0.5)];
+            let tone = vec![sine(freq, RATE_HZ, 0.5, latency * 4)];
             let output = render(&mut engine, &tone);
             let gain = gain_db(&tone[0], &output[0], latency, 2 * latency, 4 * latency);
             assert!(
@@ -148,7 +148,7 @@ fn output_does_not_depend_on_the_host_block_size() {
     shaped.band_gains_db = std::array::from_fn(|b| ((b * 5) % 25) as f32 - 12.0);
     shaped.output_gain_db = -3.0;
     let len = 8192 * 4 + 777;
-    let input = vec![white_noise(len, 11), white_noise(len, 12)];
+    let input = vec![mono_white_noise(11, len), mono_white_noise(12, len)];
     let reference = render_blocks(&mut engine_with(RATE_HZ, 2, &shaped), &input, &[len]);
     let mut rng = SmallRng::seed_from_u64(5);
     let random_mix: Vec<usize> = (0..200).map(|_| rng.random_range(1..3000)).collect();
@@ -185,7 +185,7 @@ fn automating_a_band_from_0_to_12_db_in_one_block_is_smooth() {
         let mut engine = engine_with(RATE_HZ, 1, &flat);
         let latency = engine.latency_samples() as usize;
         let len = latency * 8;
-        let tone = sine(band_centre_hz(8), RATE_HZ, len, 0.2);
+        let tone = sine(band_centre_hz(8), RATE_HZ, 0.2, len);
         let mut output = tone.clone();
         let (before, after) = output.split_at_mut(latency * 3 + 100);
         engine.process(&mut [before]);
@@ -225,7 +225,7 @@ fn bypass_passes_the_delayed_input_and_crossfades_in_one_hop() {
     let latency = engine.latency_samples() as usize;
     let hop = engine.hop_len();
     let len = latency * 8;
-    let tone = sine(440.0, RATE_HZ, len, 0.25);
+    let tone = sine(440.0, RATE_HZ, 0.25, len);
     let switch_at = latency * 3 + 37;
     let mut output = tone.clone();
     let (before, after) = output.split_at_mut(switch_at);
@@ -253,7 +253,7 @@ fn changing_the_fft_size_changes_the_latency_and_still_nulls() {
     let small = settings(CurveMode::Smooth, FftSize::N1024);
     assert!(engine.apply(&small));
     assert_eq!(engine.latency_samples(), 1024);
-    let noise = vec![white_noise(1024 * 6, 3)];
+    let noise = vec![mono_white_noise(3, 1024 * 6)];
     let output = render(&mut engine, &noise);
     assert!(max_delayed_error(&noise[0], &output[0], 1024, 1.0) <= 1e-5);
 }
@@ -266,7 +266,7 @@ fn non_finite_bursts_never_reach_the_output() {
     let latency = engine.latency_samples() as usize;
     let hop = engine.hop_len();
     let len = latency * 6;
-    let mut input = vec![white_noise(len, 21), white_noise(len, 22)];
+    let mut input = vec![mono_white_noise(21, len), mono_white_noise(22, len)];
     let burst = latency..latency + 700;
     for (i, sample) in input[0][burst.clone()].iter_mut().enumerate() {
         *sample = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY][i % 3];
@@ -289,7 +289,7 @@ fn silence_gives_exact_zeros_and_no_denormals() {
     let mut engine = engine_with(RATE_HZ, 1, &shaped);
     let latency = engine.latency_samples() as usize;
     let len = latency * 8;
-    let mut input = white_noise(len, 31);
+    let mut input = mono_white_noise(31, len);
     input[latency * 2..].fill(0.0);
     // A decaying tail of tiny values that would be subnormal without flushing.
     for (i, sample) in input[latency * 2..latency * 2 + 200].iter_mut().enumerate() {
@@ -339,8 +339,8 @@ fn any_positive_finite_rate_passes_noise_through_delayed_by_the_latency() {
         let mut engine = Engine::new(rate, 2, &EqSettings::default()).expect("any positive rate");
         let latency = engine.latency_samples() as usize;
         let input = [
-            white_noise(latency + 3000, 1),
-            white_noise(latency + 3000, 2),
+            mono_white_noise(1, latency + 3000),
+            mono_white_noise(2, latency + 3000),
         ];
         let mut output = input.clone();
         {
@@ -361,8 +361,8 @@ fn any_positive_finite_rate_passes_noise_through_delayed_by_the_latency() {
 #[test]
 fn extra_channels_are_silenced_and_short_channels_limit_the_block() {
     let mut engine = engine_with(RATE_HZ, 1, &EqSettings::default());
-    let mut first = white_noise(512, 1);
-    let mut second = white_noise(512, 2);
+    let mut first = mono_white_noise(1, 512);
+    let mut second = mono_white_noise(2, 512);
     engine.process(&mut [&mut first, &mut second]);
     assert!(second.iter().all(|&y| y == 0.0));
 }

@@ -1,4 +1,5 @@
-//! Shared by the benchmarks: quick (CI smoke) mode, Criterion settings and test signals.
+//! Shared by the benchmarks: quick (CI smoke) mode and Criterion settings (signals come from
+//! the test kit).
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -25,17 +26,4 @@ pub fn criterion() -> Criterion {
             .measurement_time(Duration::from_secs(4))
             .sample_size(20)
     }
-}
-
-/// Reproducible white noise in [-0.5, 0.5) (xorshift; the values only need to look random).
-pub fn noise(len: usize, seed: u64) -> Vec<f32> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-        })
-        .collect()
 }

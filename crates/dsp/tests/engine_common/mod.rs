@@ -2,22 +2,7 @@
 #![allow(dead_code)]
 
 use bark_eq_dsp::{Engine, EqSettings};
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
-
-/// Uniform white noise in [-0.5, 0.5), reproducible from `seed`.
-pub fn white_noise(len: usize, seed: u64) -> Vec<f32> {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    (0..len).map(|_| rng.random::<f32>() - 0.5).collect()
-}
-
-/// A sine of `freq_hz` at `sample_rate_hz` with peak `amplitude`.
-pub fn sine(freq_hz: f32, sample_rate_hz: f32, len: usize, amplitude: f32) -> Vec<f32> {
-    let step = std::f64::consts::TAU * freq_hz as f64 / sample_rate_hz as f64;
-    (0..len)
-        .map(|i| (amplitude as f64 * (step * i as f64).sin()) as f32)
-        .collect()
-}
+pub use bark_eq_testkit::{mono_white_noise, rms, sine};
 
 /// A new engine at `sample_rate_hz` with `settings` applied and settled (no smoothing ramp).
 pub fn engine_with(sample_rate_hz: f32, num_channels: usize, settings: &EqSettings) -> Engine {
@@ -47,12 +32,6 @@ pub fn render_blocks(
 /// Runs `input` through `engine` in blocks of 512.
 pub fn render(engine: &mut Engine, input: &[Vec<f32>]) -> Vec<Vec<f32>> {
     render_blocks(engine, input, &[512])
-}
-
-/// Root mean square of `samples`.
-pub fn rms(samples: &[f32]) -> f64 {
-    let sum: f64 = samples.iter().map(|&x| (x as f64).powi(2)).sum();
-    (sum / samples.len().max(1) as f64).sqrt()
 }
 
 /// Level of `output[from..to]` relative to `input[from - delay..to - delay]` in dB.

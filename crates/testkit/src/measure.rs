@@ -1,45 +1,7 @@
-//! Test signals, block slicing and the comparisons the host tests assert.
-
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
+//! The comparisons tests assert: RMS, delayed copies, finiteness, bit equality.
 
 /// Sample error allowed where the output must equal the input delayed by the latency.
 pub const PASS_THROUGH_TOLERANCE: f32 = 1e-5;
-
-/// `channels` channels of uniform white noise in ±0.5, different in every channel.
-pub fn white_noise(seed: u64, channels: usize, frames: usize) -> Vec<Vec<f32>> {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    (0..channels)
-        .map(|_| (0..frames).map(|_| rng.random_range(-0.5..0.5)).collect())
-        .collect()
-}
-
-/// A sine of `freq_hz` and `amplitude` at `rate_hz`, the same in every channel.
-pub fn sine(
-    freq_hz: f64,
-    rate_hz: f64,
-    amplitude: f64,
-    channels: usize,
-    frames: usize,
-) -> Vec<Vec<f32>> {
-    let step = std::f64::consts::TAU * freq_hz / rate_hz;
-    let wave: Vec<f32> = (0..frames)
-        .map(|n| (amplitude * (step * n as f64).sin()) as f32)
-        .collect();
-    vec![wave; channels]
-}
-
-/// Frames `range` of every channel.
-pub fn frames(channels: &[Vec<f32>], range: std::ops::Range<usize>) -> Vec<Vec<f32>> {
-    channels.iter().map(|c| c[range.clone()].to_vec()).collect()
-}
-
-/// Appends `block` to `all`, channel by channel.
-pub fn append(all: &mut [Vec<f32>], block: Vec<Vec<f32>>) {
-    for (channel, part) in all.iter_mut().zip(block) {
-        channel.extend_from_slice(&part);
-    }
-}
 
 /// Root mean square of `samples`.
 pub fn rms(samples: &[f32]) -> f64 {

@@ -16,7 +16,7 @@ use clack_host::prelude::*;
 
 pub use super::clap_handlers::{entry, PLUGIN_ID};
 use super::clap_handlers::{HostMainThread, HostShared, TestHost};
-use super::signals::{append, frames};
+use crate::signals::{append, frames};
 
 /// A parameter as `params.get_info` describes it.
 #[derive(Clone, Debug)]

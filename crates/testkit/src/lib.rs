@@ -1,0 +1,13 @@
+//! The one dev-only test kit of Bark EQ: reproducible test signals ([`signals`]), the
+//! comparisons tests assert ([`measure`]) and, with the `hosts` feature, the small CLAP and
+//! VST3 hosts that load the built plugin ([`hosts`]). Used by the engine, plugin, editor and
+//! CLI tests and by the benchmarks, so every test signal is made one way.
+
+pub mod measure;
+pub mod signals;
+
+#[cfg(feature = "hosts")]
+pub mod hosts;
+
+pub use measure::*;
+pub use signals::*;
