@@ -58,6 +58,7 @@ pub struct ClapPlugin {
 
 impl ClapPlugin {
     /// Creates and initialises an instance.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         let host_info = HostInfo::new("Bark EQ test host", "Bark EQ", "", "0.1.0")
             .expect("host info has no NUL bytes");
