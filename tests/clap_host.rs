@@ -1,4 +1,4 @@
-//! The built plugin as a CLAP host sees it (issue 5): `clack-host` loads the cdylib that
+//! The built plugin as a CLAP host sees it (docs/DESIGN.md#host-behaviour): `clack-host` loads the cdylib that
 //! `cargo test` builds and checks the descriptor, ports, parameters, latency, automation, state
 //! and what conformance validators probe. CLAP values: gains are normalized (0…1, 0 dB = 0.5),
 //! choices and switches are step indices (nice-plug's convention).

@@ -1,4 +1,4 @@
-//! The built plugin as a VST3 host sees it (issue 5): the same cdylib, loaded with
+//! The built plugin as a VST3 host sees it (docs/DESIGN.md#host-behaviour): the same cdylib, loaded with
 //! `libloading` and driven through the `vst3` bindings: factory, parameters, processing with
 //! the reported latency, latency changes, and a state round trip. VST3 values are normalized.
 

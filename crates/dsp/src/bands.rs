@@ -81,7 +81,7 @@ pub fn format_freq_hz(freq_hz: f32) -> String {
 mod tests {
     use super::*;
 
-    /// DESIGN.md's rounded centres.
+    /// The rounded centres of docs/DESIGN.md#bands.
     const ROUNDED_CENTRES_HZ: [f32; NUM_BANDS] = [
         50.0, 141.0, 245.0, 346.0, 452.0, 567.0, 696.0, 842.0, 997.0, 1171.0, 1371.0, 1595.0,
         1855.0, 2154.0, 2503.0, 2916.0, 3414.0, 4035.0, 4829.0, 5824.0, 7020.0, 8553.0, 10677.0,

@@ -1,4 +1,4 @@
-//! The engine's specification (DESIGN.md "The engine", issue 3): null, band accuracy,
+//! The engine's specification (docs/DESIGN.md#specification, sections 1–8): null, band accuracy,
 //! block-size independence, sample rates, automation, bypass and bad audio.
 
 mod engine_common;

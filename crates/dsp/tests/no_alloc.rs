@@ -1,0 +1,49 @@
+//! The engine's audio path allocates nothing (docs/DESIGN.md#threads-and-what-each-may-do):
+//! every setting moved while processing, FFT sizes switched, the analyzer on and off.
+
+use assert_no_alloc::{assert_no_alloc, AllocDisabler};
+use bark_eq_dsp::{CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_testkit::white_noise;
+
+#[global_allocator]
+static ALLOCATOR: AllocDisabler = AllocDisabler;
+
+#[test]
+fn apply_and_process_never_allocate_whatever_changes() {
+    let mut settings = EqSettings::default();
+    let mut engine = Engine::new(48_000.0, 2, &settings).expect("48 kHz stereo");
+    let mut audio = white_noise(5, 2, 20_000);
+    let mut step = 0usize;
+    let mut run = |engine: &mut Engine, settings: &EqSettings, len: usize| {
+        let [left, right] = &mut audio[..] else {
+            unreachable!("two channels")
+        };
+        assert_no_alloc(|| {
+            engine.apply(settings);
+            engine.process(&mut [&mut left[..len], &mut right[..len]]);
+        });
+    };
+    for band in 0..NUM_BANDS {
+        settings.band_gains_db[band] = if band % 2 == 0 { 12.0 } else { -12.0 };
+        step += 1;
+        run(&mut engine, &settings, 1 + step * 37 % 2000);
+    }
+    settings.output_gain_db = -6.0;
+    settings.curve_mode = CurveMode::Bands;
+    run(&mut engine, &settings, 4096);
+    for size in FftSize::ALL.into_iter().chain([FftSize::N1024]) {
+        settings.fft_size = size;
+        run(&mut engine, &settings, 5000);
+    }
+    settings.bypass = true;
+    run(&mut engine, &settings, 3000);
+    settings.bypass = false;
+    settings.band_gains_db[3] = f32::NAN;
+    run(&mut engine, &settings, 1);
+    assert_no_alloc(|| {
+        engine.set_analyzer_enabled(true);
+        engine.clear_analyzer();
+        engine.set_analyzer_enabled(false);
+    });
+    assert!(audio.iter().flatten().all(|x| x.is_finite()));
+}
