@@ -55,24 +55,30 @@ fn all_values(plugin: &Vst3Plugin<'_>) -> Vec<f64> {
 fn factory_describes_one_fx_eq_audio_module() {
     let module = Vst3Module::open();
     let factory = module.factory();
-    // SAFETY (all blocks): the info structs are plain data that the plugin fills.
+    // SAFETY: PFactoryInfo is plain data (char arrays and an integer); all zeros is valid.
     let mut factory_info: PFactoryInfo = unsafe { std::mem::zeroed() };
     assert_eq!(
+        // SAFETY: `factory` is live while `module` is; the plugin fills a live local.
         unsafe { factory.getFactoryInfo(&mut factory_info) },
         kResultOk
     );
     assert_eq!(c_text(&factory_info.vendor), "Bark EQ");
+    // SAFETY: a plain query on the live factory.
     assert_eq!(unsafe { factory.countClasses() }, 1);
 
+    // SAFETY: PClassInfo is plain data (arrays and an integer); all zeros is valid.
     let mut info: PClassInfo = unsafe { std::mem::zeroed() };
+    // SAFETY: class 0 exists (counted above); the plugin fills a live local.
     assert_eq!(unsafe { factory.getClassInfo(0, &mut info) }, kResultOk);
     assert_eq!(c_text(&info.category), "Audio Module Class");
     assert_eq!(c_text(&info.name), "Bark EQ");
     assert_eq!(info.cid, class_id());
 
     let factory_2 = factory.cast::<IPluginFactory2>().expect("IPluginFactory2");
+    // SAFETY: PClassInfo2 is plain data (arrays and integers); all zeros is valid.
     let mut info_2: PClassInfo2 = unsafe { std::mem::zeroed() };
     assert_eq!(
+        // SAFETY: class 0 exists; the plugin fills a live local.
         unsafe { factory_2.getClassInfo2(0, &mut info_2) },
         kResultOk
     );

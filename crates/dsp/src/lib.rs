@@ -5,6 +5,8 @@
 //! [`stft`] → [`bands`] and [`curve`] → [`settings`] → [`schema`] and [`engine`]. `docs/DESIGN.md` at the
 //! repository root describes the architecture and the specification the tests cite.
 
+#![deny(missing_docs)]
+
 pub mod bands;
 pub mod curve;
 pub mod denormal;

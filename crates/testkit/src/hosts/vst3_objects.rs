@@ -86,10 +86,13 @@ impl IBStreamTrait for MemoryStream {
         let data = self.data.borrow();
         let start = self.position.get().min(data.len());
         let count = wanted.min(data.len() - start);
-        std::ptr::copy_nonoverlapping(data[start..].as_ptr(), buffer as *mut u8, count);
+        // SAFETY: the IBStream contract: `buffer` holds at least `num_bytes` writable bytes and
+        // `count <= num_bytes`; it cannot overlap `data`, which this stream owns.
+        unsafe { std::ptr::copy_nonoverlapping(data[start..].as_ptr(), buffer as *mut u8, count) };
         self.position.set(start + count);
         if !num_read.is_null() {
-            *num_read = count as i32;
+            // SAFETY: a non-null `num_read` points to an `i32` the caller owns.
+            unsafe { *num_read = count as i32 };
         }
         kResultOk
     }
@@ -98,7 +101,9 @@ impl IBStreamTrait for MemoryStream {
         let Ok(count) = usize::try_from(num_bytes) else {
             return kInvalidArgument;
         };
-        let bytes = std::slice::from_raw_parts(buffer as *const u8, count);
+        // SAFETY: the IBStream contract: `buffer` holds `num_bytes` readable bytes, which stay
+        // alive and unchanged for this call.
+        let bytes = unsafe { std::slice::from_raw_parts(buffer as *const u8, count) };
         let mut data = self.data.borrow_mut();
         let start = self.position.get();
         if data.len() < start + count {
@@ -107,7 +112,8 @@ impl IBStreamTrait for MemoryStream {
         data[start..start + count].copy_from_slice(bytes);
         self.position.set(start + count);
         if !num_written.is_null() {
-            *num_written = num_bytes;
+            // SAFETY: a non-null `num_written` points to an `i32` the caller owns.
+            unsafe { *num_written = num_bytes };
         }
         kResultOk
     }
@@ -126,7 +132,8 @@ impl IBStreamTrait for MemoryStream {
         };
         self.position.set(new_position);
         if !result.is_null() {
-            *result = new_position as i64;
+            // SAFETY: a non-null `result` points to an `i64` the caller owns.
+            unsafe { *result = new_position as i64 };
         }
         kResultOk
     }
@@ -135,7 +142,8 @@ impl IBStreamTrait for MemoryStream {
         if pos.is_null() {
             return kInvalidArgument;
         }
-        *pos = self.position.get() as i64;
+        // SAFETY: `pos` is not null (checked above) and points to an `i64` the caller owns.
+        unsafe { *pos = self.position.get() as i64 };
         kResultOk
     }
 }
@@ -165,8 +173,12 @@ impl IParamValueQueueTrait for ParamQueue {
         let points = self.points.borrow();
         match usize::try_from(index).ok().and_then(|i| points.get(i)) {
             Some(&(point_offset, point_value)) if !offset.is_null() && !value.is_null() => {
-                *offset = point_offset;
-                *value = point_value;
+                // SAFETY: both are not null (checked by the guard) and point to values the
+                // caller owns, as IParamValueQueue::getPoint requires.
+                unsafe {
+                    *offset = point_offset;
+                    *value = point_value;
+                }
                 kResultOk
             }
             _ => kInvalidArgument,
@@ -177,7 +189,8 @@ impl IParamValueQueueTrait for ParamQueue {
         let mut points = self.points.borrow_mut();
         points.push((offset, value));
         if !index.is_null() {
-            *index = points.len() as i32 - 1;
+            // SAFETY: a non-null `index` points to an `i32` the caller owns.
+            unsafe { *index = points.len() as i32 - 1 };
         }
         kResultOk
     }
@@ -231,19 +244,22 @@ impl IParameterChangesTrait for ParamChanges {
         if id.is_null() {
             return null_mut();
         }
+        // SAFETY: `id` is not null (checked above) and points to the caller's parameter ID.
+        let id = unsafe { *id };
         let mut queues = self.queues.borrow_mut();
-        let position = match queues.iter().position(|q| q.id == *id) {
+        let position = match queues.iter().position(|q| q.id == id) {
             Some(position) => position,
             None => {
                 queues.push(ComWrapper::new(ParamQueue {
-                    id: *id,
+                    id,
                     points: RefCell::new(Vec::new()),
                 }));
                 queues.len() - 1
             }
         };
         if !index.is_null() {
-            *index = position as i32;
+            // SAFETY: a non-null `index` points to an `i32` the caller owns.
+            unsafe { *index = position as i32 };
         }
         queues[position]
             .as_com_ref::<IParamValueQueue>()

@@ -140,11 +140,8 @@ impl Vst3Plugin<'_> {
     /// Initialises the component and finds its controller and processor interfaces.
     fn new(component: ComPtr<IComponent>) -> Self {
         // SAFETY: a null host context is accepted (HOSTING-NOTES).
-        assert_eq!(
-            unsafe { component.initialize(null_mut()) },
-            kResultOk,
-            "initialize"
-        );
+        let initialized = unsafe { component.initialize(null_mut()) };
+        assert_eq!(initialized, kResultOk, "initialize");
         let mut controller_cid: TUID = [0; 16];
         // SAFETY: `controller_cid` is a writable TUID.
         let separate = unsafe { component.getControllerClassId(&mut controller_cid) };
@@ -200,6 +197,7 @@ impl Vst3Plugin<'_> {
         );
         // SAFETY: ParameterInfo is plain data; the plugin fills it.
         let mut info: ParameterInfo = unsafe { std::mem::zeroed() };
+        // SAFETY: `index` is in range (asserted above); `info` is a live local.
         let result = unsafe { self.controller.getParameterInfo(index, &mut info) };
         assert_eq!(result, kResultOk, "getParameterInfo({index})");
         info
@@ -375,11 +373,8 @@ impl Vst3Plugin<'_> {
         let stream = ComWrapper::new(MemoryStream::new(Vec::new()));
         let raw = stream.as_com_ref::<IBStream>().expect("interface").as_ptr();
         // SAFETY: `raw` is a live IBStream.
-        assert_eq!(
-            unsafe { self.component.getState(raw) },
-            kResultOk,
-            "getState"
-        );
+        let saved = unsafe { self.component.getState(raw) };
+        assert_eq!(saved, kResultOk, "getState");
         let bytes = stream.data.borrow().clone();
         bytes
     }
@@ -414,7 +409,9 @@ pub fn audio_buses(component: &ComPtr<IComponent>) -> Vec<(bool, i32)> {
         // SAFETY: plain queries on a live object; `info` is plain data the plugin fills.
         let count = unsafe { component.getBusCount(media, direction as i32) };
         for index in 0..count {
+            // SAFETY: BusInfo is plain data (integers and a UTF-16 array); all zeros is valid.
             let mut info = unsafe { std::mem::zeroed() };
+            // SAFETY: `index` is below the bus count; `info` is a live local the plugin fills.
             let result = unsafe { component.getBusInfo(media, direction as i32, index, &mut info) };
             assert_eq!(result, kResultOk, "getBusInfo");
             buses.push((is_input, info.channelCount));
