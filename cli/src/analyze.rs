@@ -1,6 +1,6 @@
 //! `bark-eq analyze`: the energy of each Bark band, measured with the engine's own STFT.
 //!
-//! The engine's analyzer sums the input power |X[k]|² of every frame. With Hann analysis
+//! The engine's analyzer sums the input power |X\[k\]|² of every frame. With Hann analysis
 //! windows at hop N/4, every sample is covered by frames whose squared windows add up to
 //! `WOLA_WINDOW_SUM`, so by Parseval the bins of a band, summed over all frames and divided
 //! by `WOLA_WINDOW_SUM · N · frames · channels`, give that band's share of the mean square.

@@ -1,7 +1,8 @@
 //! The egui editor: 25 band faders, a response/spectrum plot and the global controls.
 //!
 //! [`view::draw`] is the whole UI as a function of an `egui::Ui`, the parameters and a
-//! [`ParamSetter`], so tests drive it headless; [`EditorApp`] wraps it for nice-plug-egui.
+//! [`ParamSetter`](nice_plug::prelude::ParamSetter), so tests drive it headless; [`EditorApp`]
+//! wraps it for nice-plug-egui.
 
 pub mod controls;
 pub mod faders;

@@ -83,7 +83,7 @@ impl PlotAxes {
     }
 }
 
-/// The band whose centre is nearest to `x`, if within [`PICK_RADIUS`].
+/// The band whose centre is nearest to `x`, if within `PICK_RADIUS`.
 pub fn band_near(axes: &PlotAxes, x: f32) -> Option<usize> {
     (0..NUM_BANDS)
         .map(|band| (band, (axes.freq_to_x(band_centre_hz(band)) - x).abs()))

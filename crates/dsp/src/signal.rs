@@ -16,7 +16,7 @@ const PINK_SECTIONS: [(f32, f32); 6] = [
 const PINK_WHITE_WEIGHT: f32 = 0.5362;
 /// Weight of the one-sample-delayed white noise in Kellett's filter.
 const PINK_DELAYED_WEIGHT: f32 = 0.115_926;
-/// RMS of the filter's output for uniform white noise in [−1, 1): √(Σ h[n]² / 3) over its
+/// RMS of the filter's output for uniform white noise in [−1, 1): √(Σ h\[n\]² / 3) over its
 /// impulse response h.
 pub const PINK_RAW_RMS: f32 = 1.762_378;
 /// Multiplier of the xorshift64* generator.

@@ -295,7 +295,7 @@ impl SpectralFilter {
     /// window the last N input samples, FFT, multiply bin by bin with the curve, inverse FFT
     /// into frame slot `at.newest_frame`.
     ///
-    /// When `input_power` is given, the power |X[k]|² of the frame's (unfiltered, windowed)
+    /// When `input_power` is given, the power |X\[k\]|² of the frame's (unfiltered, windowed)
     /// spectrum is added to it bin by bin, for the analyzer.
     pub fn filter_frame(
         &mut self,
@@ -345,7 +345,7 @@ impl SpectralFilter {
     /// FFT each way: the forward FFT reads the ring in place, the analysis window and the
     /// curve are applied to the spectrum in one pass, the inverse writes the frame slot.
     ///
-    /// `input_power` receives |A[k]|² + |B[k]|² = (|Z[k]|² + |Z[N−k]|²) / 2 per bin.
+    /// `input_power` receives |A\[k\]|² + |B\[k\]|² = (|Z\[k\]|² + |Z\[N−k\]|²) / 2 per bin.
     pub fn filter_frame_pair(
         &mut self,
         plan_index: usize,

@@ -1,6 +1,6 @@
 //! The one dev-only test kit of Bark EQ: reproducible test signals ([`signals`]), the
 //! comparisons tests assert ([`measure`]) and, with the `hosts` feature, the small CLAP and
-//! VST3 hosts that load the built plugin ([`hosts`]). Used by the engine, plugin, editor and
+//! VST3 hosts that load the built plugin (`hosts`). Used by the engine, plugin, editor and
 //! CLI tests and by the benchmarks, so every test signal is made one way.
 
 pub mod measure;

@@ -9,7 +9,7 @@ pub fn rms(samples: &[f32]) -> f64 {
     (energy / samples.len() as f64).sqrt()
 }
 
-/// Largest |output[n] − gain·input[n − delay]| over all channels and the samples `n ≥ from`
+/// Largest |output\[n\] − gain·input\[n − delay\]| over all channels and the samples `n ≥ from`
 /// (the input is taken as silent before it starts). NaN counts as infinitely wrong.
 pub fn delayed_gain_error(
     input: &[Vec<f32>],
