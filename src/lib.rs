@@ -14,7 +14,8 @@ pub mod params;
 pub mod status;
 
 use analyzer::{AnalyzerFrame, AnalyzerPublisher};
-use bark_eq_dsp::{Engine, FftSize};
+use bark_eq_dsp::settings::PhaseMode;
+use bark_eq_dsp::{Engine, EqSettings, FftSize};
 use editor::EditorApp;
 use params::BarkEqParams;
 use status::EngineStatus;
@@ -23,6 +24,31 @@ use status::EngineStatus;
 #[cfg(all(test, not(feature = "assert_process_allocs")))]
 #[global_allocator]
 static ALLOCATOR: assert_no_alloc::AllocDisabler = assert_no_alloc::AllocDisabler;
+
+/// The settings that determine the latency: they may change only in `activate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LatencySettings {
+    /// FFT size (the latency in Linear mode).
+    pub fft_size: FftSize,
+    /// Linear (latency = FFT size) or zero latency.
+    pub phase: PhaseMode,
+}
+
+impl LatencySettings {
+    /// The latency-setting part of `settings`.
+    pub fn of(settings: &EqSettings) -> Self {
+        Self {
+            fft_size: settings.fft_size,
+            phase: settings.phase,
+        }
+    }
+
+    /// Writes these values over `settings`.
+    pub fn impose_on(self, settings: &mut EqSettings) {
+        settings.fft_size = self.fft_size;
+        settings.phase = self.phase;
+    }
+}
 
 /// The plugin instance.
 pub struct BarkEq {
@@ -36,9 +62,9 @@ pub struct BarkEq {
     status: Arc<EngineStatus>,
     /// The audio side of the analyzer.
     analyzer: AnalyzerPublisher,
-    /// The FFT size the engine was activated with. A different `fft_size` value changes the
-    /// latency, so it waits for the next activation (the host's restart).
-    active_fft_size: FftSize,
+    /// The settings that set the latency (FFT size, phase mode) as the engine was activated
+    /// with them. Different values wait for the next activation (the host's restart).
+    active: LatencySettings,
     /// Whether this activation has already asked the host for a restart.
     restart_requested: bool,
 }
@@ -53,7 +79,7 @@ impl Default for BarkEq {
             editor_state,
             status: Arc::new(EngineStatus::default()),
             analyzer: AnalyzerPublisher::default(),
-            active_fft_size: FftSize::default(),
+            active: LatencySettings::default(),
             restart_requested: false,
         }
     }
@@ -78,13 +104,10 @@ impl BarkEq {
         let latency_samples = engine.latency_samples();
         self.analyzer
             .allocate(analyzer::max_bins_at_rate(sample_rate_hz));
-        self.active_fft_size = settings.fft_size;
+        self.active = LatencySettings::of(&settings);
         self.restart_requested = false;
-        self.status.set(
-            sample_rate_hz,
-            latency_samples,
-            settings.fft_size.base_size(),
-        );
+        self.status
+            .set(sample_rate_hz, latency_samples, self.active);
         self.engine = Some(engine);
         Ok(latency_samples)
     }
@@ -135,8 +158,8 @@ impl BarkEq {
         let mut settings = self.params.settings();
         // The latency may only change in `activate`: a new size waits for the restart, and
         // until then the output stays aligned with the latency the host compensates.
-        let size_pending = settings.fft_size != self.active_fft_size;
-        settings.fft_size = self.active_fft_size;
+        let size_pending = LatencySettings::of(&settings) != self.active;
+        self.active.impose_on(&mut settings);
         engine.apply(&settings);
         engine.process(channels);
         self.analyzer.update(engine, editor_open);
@@ -217,7 +240,7 @@ impl Plugin for BarkEq {
     fn reset(&mut self) {
         if let Some(engine) = self.engine.as_mut() {
             let mut settings = self.params.settings();
-            settings.fft_size = self.active_fft_size;
+            self.active.impose_on(&mut settings);
             engine.apply(&settings);
             engine.reset();
         }

@@ -9,57 +9,65 @@ use std::sync::Arc;
 
 use bark_eq_dsp::schema::{
     format_gain_db, parse_gain_db, ParamId, ParamKind, CURVE_CHOICES, FFT_SIZE_CHOICES,
-    GAIN_STEP_DB, GAIN_UNIT,
+    GAIN_STEP_DB, GAIN_UNIT, PHASE_CHOICES, STEREO_CHOICES,
 };
+use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 use nice_plug::prelude::*;
 
 use crate::editor::size::EditorSizeState;
 
-/// The curve mode as the host sees it: the schema's [`CURVE_CHOICES`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CurveParam(pub CurveMode);
+/// A host-facing choice type wrapping a DSP enum, whose options are the schema's `Choices`.
+macro_rules! schema_choice {
+    ($(#[$doc:meta])* $name:ident, $inner:ty, $choices:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name(pub $inner);
 
-impl Enum for CurveParam {
-    fn variants() -> &'static [&'static str] {
-        CURVE_CHOICES.names
-    }
+        impl Enum for $name {
+            fn variants() -> &'static [&'static str] {
+                $choices.names
+            }
 
-    fn ids() -> Option<&'static [&'static str]> {
-        Some(CURVE_CHOICES.ids)
-    }
+            fn ids() -> Option<&'static [&'static str]> {
+                Some($choices.ids)
+            }
 
-    fn to_index(self) -> usize {
-        self.0.index()
-    }
+            fn to_index(self) -> usize {
+                self.0.index()
+            }
 
-    fn from_index(index: usize) -> Self {
-        Self(CurveMode::ALL.get(index).copied().unwrap_or_default())
-    }
+            fn from_index(index: usize) -> Self {
+                Self(<$inner>::ALL.get(index).copied().unwrap_or_default())
+            }
+        }
+    };
 }
 
-/// The FFT size as the host sees it (nominal size at 44.1/48 kHz): the schema's
-/// [`FFT_SIZE_CHOICES`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FftSizeParam(pub FftSize);
-
-impl Enum for FftSizeParam {
-    fn variants() -> &'static [&'static str] {
-        FFT_SIZE_CHOICES.names
-    }
-
-    fn ids() -> Option<&'static [&'static str]> {
-        Some(FFT_SIZE_CHOICES.ids)
-    }
-
-    fn to_index(self) -> usize {
-        self.0.index()
-    }
-
-    fn from_index(index: usize) -> Self {
-        Self(FftSize::ALL.get(index).copied().unwrap_or_default())
-    }
-}
+schema_choice!(
+    /// The curve mode as the host sees it: the schema's [`CURVE_CHOICES`].
+    CurveParam,
+    CurveMode,
+    CURVE_CHOICES
+);
+schema_choice!(
+    /// The FFT size as the host sees it (nominal size at 44.1/48 kHz): [`FFT_SIZE_CHOICES`].
+    FftSizeParam,
+    FftSize,
+    FFT_SIZE_CHOICES
+);
+schema_choice!(
+    /// The phase mode as the host sees it: [`PHASE_CHOICES`].
+    PhaseParam,
+    PhaseMode,
+    PHASE_CHOICES
+);
+schema_choice!(
+    /// The stereo target as the host sees it: [`STEREO_CHOICES`].
+    StereoParam,
+    StereoTarget,
+    STEREO_CHOICES
+);
 
 /// A gain parameter as the schema describes `param`: ±limit in 0.1 dB steps, shown as
 /// "+6.0 dB".
@@ -116,6 +124,18 @@ pub struct BarkEqParams {
     /// Host bypass: the input delayed by the latency, crossfaded over one hop.
     #[id = "bypass"]
     pub bypass: BoolParam,
+    /// Linear phase or zero latency (changes the latency: takes effect on the host's restart).
+    #[id = "phase"]
+    pub phase: EnumParam<PhaseParam>,
+    /// Which part of a stereo signal the curve applies to.
+    #[id = "stereo"]
+    pub stereo: EnumParam<StereoParam>,
+    /// Loudness-matched output.
+    #[id = "auto_gain"]
+    pub auto_gain: BoolParam,
+    /// Output only what the EQ changes.
+    #[id = "delta"]
+    pub delta: BoolParam,
     /// Editor window size, saved with the state (not a parameter).
     #[persist = "editor-size"]
     pub editor_size: EditorSizeState,
@@ -137,6 +157,16 @@ impl Default for BarkEqParams {
                 FftSizeParam::from_index(default_choice(ParamId::FftSize)),
             ),
             bypass: BoolParam::new(ParamId::Bypass.name(), false).make_bypass(),
+            phase: EnumParam::new(
+                ParamId::Phase.name(),
+                PhaseParam::from_index(default_choice(ParamId::Phase)),
+            ),
+            stereo: EnumParam::new(
+                ParamId::Stereo.name(),
+                StereoParam::from_index(default_choice(ParamId::Stereo)),
+            ),
+            auto_gain: BoolParam::new(ParamId::AutoGain.name(), false),
+            delta: BoolParam::new(ParamId::Delta.name(), false),
             editor_size: EditorSizeState::default(),
         }
     }
@@ -152,6 +182,10 @@ impl BarkEqParams {
             curve_mode: self.curve.value().0,
             fft_size: self.fft_size.value().0,
             bypass: self.bypass.value(),
+            phase: self.phase.value().0,
+            stereo: self.stereo.value().0,
+            auto_gain: self.auto_gain.value(),
+            delta: self.delta.value(),
         }
     }
 }

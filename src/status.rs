@@ -5,6 +5,10 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use atomic_float::AtomicF32;
+use bark_eq_dsp::settings::PhaseMode;
+use bark_eq_dsp::FftSize;
+
+use crate::LatencySettings;
 
 /// The engine's state as of its last activation.
 #[derive(Debug, Default)]
@@ -15,17 +19,29 @@ pub struct EngineStatus {
     latency_samples: AtomicU32,
     /// Nominal FFT size (1024 … 16384) the engine runs at, 0 until activated.
     active_fft_base_size: AtomicU32,
+    /// Index of the phase mode the engine runs at ([`PhaseMode::index`]).
+    active_phase_index: AtomicU32,
 }
 
 impl EngineStatus {
-    /// Records an activation: the rate, the latency reported to the host and the nominal FFT
-    /// size the engine runs at until the next activation.
-    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32, fft_base_size: usize) {
+    /// Records an activation: the rate, the latency reported to the host and the FFT size and
+    /// phase mode the engine runs at until the next activation.
+    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32, active: LatencySettings) {
         self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
         self.latency_samples
             .store(latency_samples, Ordering::Relaxed);
         self.active_fft_base_size
-            .store(fft_base_size as u32, Ordering::Relaxed);
+            .store(active.fft_size.base_size() as u32, Ordering::Relaxed);
+        self.active_phase_index
+            .store(active.phase.index() as u32, Ordering::Relaxed);
+    }
+
+    /// The FFT size and phase mode the engine runs at, `None` before activation.
+    pub fn active(&self) -> Option<LatencySettings> {
+        let fft_size = FftSize::from_base_size(self.active_fft_base_size()?)?;
+        let index = self.active_phase_index.load(Ordering::Relaxed) as usize;
+        let phase = PhaseMode::ALL.get(index).copied().unwrap_or_default();
+        Some(LatencySettings { fft_size, phase })
     }
 
     /// Sample rate in Hz, 0 before activation.
@@ -60,8 +76,10 @@ mod tests {
         let status = EngineStatus::default();
         assert_eq!(status.latency_ms(), None);
         assert_eq!(status.active_fft_base_size(), None);
-        status.set(48_000.0, 4096, 4096);
+        let active = LatencySettings::default();
+        status.set(48_000.0, 4096, active);
         assert!((status.latency_ms().expect("activated") - 85.333).abs() < 1e-3);
         assert_eq!(status.active_fft_base_size(), Some(4096));
+        assert_eq!(status.active(), Some(active));
     }
 }

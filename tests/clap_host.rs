@@ -93,8 +93,8 @@ fn offers_stereo_and_mono_and_processes_mono() {
 fn parameters_have_frozen_ids_names_ranges_defaults_and_flags() {
     let mut plugin = ClapPlugin::new();
     let expected = expected_params();
-    assert_eq!(expected.len(), 29);
-    assert_eq!(plugin.param_count(), 29);
+    assert_eq!(expected.len(), 33);
+    assert_eq!(plugin.param_count(), 33);
     for (spec, info) in expected.iter().zip(plugin.all_params()) {
         let what = &spec.string_id;
         assert_eq!(
@@ -110,7 +110,7 @@ fn parameters_have_frozen_ids_names_ranges_defaults_and_flags() {
         );
         let hidden = ParamInfoFlags::IS_HIDDEN | ParamInfoFlags::IS_READONLY;
         assert!(!flags.intersects(hidden), "{what}: visible and writable");
-        let is_bypass = spec.kind == ParamKind::Switch;
+        let is_bypass = spec.is_bypass();
         assert_eq!(
             flags.contains(ParamInfoFlags::IS_BYPASS),
             is_bypass,

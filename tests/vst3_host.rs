@@ -93,12 +93,12 @@ fn factory_describes_one_fx_eq_audio_module() {
 }
 
 #[test]
-fn controller_lists_29_parameters_with_frozen_ids_titles_and_flags() {
+fn controller_lists_33_parameters_with_frozen_ids_titles_and_flags() {
     let module = Vst3Module::open();
     let plugin = module.create_plugin(&class_id());
     let buses = audio_buses(plugin.component());
     assert_eq!(buses, [(true, 2), (false, 2)], "stereo in, stereo out");
-    assert_eq!(plugin.param_count(), 29);
+    assert_eq!(plugin.param_count(), 33);
     for (index, spec) in expected_params().iter().enumerate() {
         let what = &spec.string_id;
         let info = plugin.param_info(index as i32);
@@ -109,7 +109,7 @@ fn controller_lists_29_parameters_with_frozen_ids_titles_and_flags() {
         );
         assert_eq!(utf16_text(&info.title), spec.name, "{what}: title");
         assert!(info.flags & kCanAutomate != 0, "{what}: automatable");
-        let is_bypass = spec.kind == ParamKind::Switch;
+        let is_bypass = spec.is_bypass();
         assert_eq!(
             info.flags & kIsBypass != 0,
             is_bypass,

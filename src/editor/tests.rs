@@ -35,7 +35,7 @@ impl Fixture {
         let params = Arc::new(BarkEqParams::default());
         let host = Arc::new(RecordingHost::new(params.clone()));
         let status = Arc::new(EngineStatus::default());
-        status.set(RATE_HZ, 4096, 4096);
+        status.set(RATE_HZ, 4096, crate::LatencySettings::default());
         let (ui_params, ui_host) = (params.clone(), host.clone());
         let harness = Harness::builder()
             .with_size(vec2(900.0, 480.0))

@@ -25,6 +25,12 @@ pub const OUTPUT_LIMIT_DB: f64 = 24.0;
 pub const CURVE_LABELS: &[&str] = &["Smooth", "Bands"];
 /// Labels of the `fft_size` choices; the default is 4096.
 pub const FFT_SIZE_LABELS: &[&str] = &["1024", "2048", "4096", "8192", "16384"];
+/// Labels of the `phase` choices, default first.
+pub const PHASE_LABELS: &[&str] = &["Linear", "Zero latency"];
+/// Labels of the `stereo` choices, default first.
+pub const STEREO_LABELS: &[&str] = &["Stereo", "Mid", "Side", "Left", "Right"];
+/// Parameters of release 0.1, before those added in 0.2.
+pub const RELEASE_0_1_PARAMS: usize = 29;
 
 /// What kind of value a parameter holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,14 +103,19 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
+    /// Whether this is the host's bypass switch.
+    pub fn is_bypass(&self) -> bool {
+        self.string_id == "bypass"
+    }
+
     /// The ID hosts see.
     pub fn host_id(&self) -> u32 {
         host_param_id(&self.string_id)
     }
 }
 
-/// The 29 parameters in host order: `band_1` … `band_25`, `output`, `curve`, `fft_size`,
-/// `bypass`.
+/// The 33 parameters in host order: `band_1` … `band_25`, `output`, `curve`, `fft_size`,
+/// `bypass` (release 0.1), then `phase`, `stereo`, `auto_gain`, `delta` (appended in 0.2).
 pub fn expected_params() -> Vec<ParamSpec> {
     let bands = BAND_NAMES
         .iter()
@@ -141,6 +152,24 @@ pub fn expected_params() -> Vec<ParamSpec> {
             },
         ),
         ("bypass", "Bypass", ParamKind::Switch),
+        (
+            "phase",
+            "Phase",
+            ParamKind::Choice {
+                labels: PHASE_LABELS,
+                default: 0,
+            },
+        ),
+        (
+            "stereo",
+            "Stereo",
+            ParamKind::Choice {
+                labels: STEREO_LABELS,
+                default: 0,
+            },
+        ),
+        ("auto_gain", "Auto Gain", ParamKind::Switch),
+        ("delta", "Delta", ParamKind::Switch),
     ]
     .map(|(string_id, name, kind)| ParamSpec {
         string_id: string_id.to_string(),

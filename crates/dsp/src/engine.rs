@@ -4,8 +4,10 @@
 use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
-use super::kernels::flush_subnormal;
-use super::settings::{EqSettings, FftSize};
+use super::output::{
+    finish_channel, from_mid_side, pair_targets, to_mid_side, BypassMix, ChannelStage, GainGlide,
+};
+use super::settings::{EqSettings, FftSize, StereoTarget};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
@@ -119,6 +121,10 @@ pub struct Engine {
     bypass: bool,
     /// Crossfade position: 0 = processed signal, 1 = delayed input.
     bypass_mix: f32,
+    /// Which part of each channel pair the curve applies to.
+    stereo: StereoTarget,
+    /// Output the processed signal minus the delayed input.
+    delta: bool,
     /// Whether frames add their input power to `analyzer_power` (only while an editor shows it).
     analyzer_enabled: bool,
     /// Sum over frames and channels of the input power |X[k]|² per bin (max size).
@@ -178,6 +184,8 @@ impl Engine {
             output_ramp: LinearRamp::default(),
             bypass: false,
             bypass_mix: 0.0,
+            stereo: StereoTarget::default(),
+            delta: false,
             analyzer_enabled: false,
             analyzer_power: vec![0.0; max_size / 2 + 1],
             analyzer_frames: 0,
@@ -235,6 +243,8 @@ impl Engine {
             self.curve_stale = true;
         }
         self.bypass = settings.bypass;
+        self.stereo = settings.stereo;
+        self.delta = settings.delta;
         if settings.fft_size != self.fft_size {
             self.fft_size = settings.fft_size;
             self.reset();
@@ -291,6 +301,13 @@ impl Engine {
             let (spare_a, spare_b) = (&mut spare_a[..run], &mut spare_b[..run]);
             let mut groups = active_io.chunks_mut(2);
             let mut mix_end = mix.start;
+            let (first, second, mid_side) = pair_targets(self.stereo);
+            let stage = |targeted| ChannelStage {
+                targeted,
+                delta: self.delta,
+                gain: GainGlide::UNITY,
+                mix,
+            };
             for lane in &mut self.pairs {
                 // A channel the block leaves out is fed silence and its output dropped.
                 let (a, b) = match groups.next() {
@@ -298,11 +315,17 @@ impl Engine {
                     Some([a]) => (&mut a[span.clone()], silence(spare_b)),
                     _ => (silence(spare_a), silence(spare_b)),
                 };
+                if mid_side {
+                    to_mid_side(a, b);
+                }
                 self.filter
                     .exchange_pair(plan, lane, [&mut *a, &mut *b], at, MAX_INPUT_ABS);
                 let dry = lane.history(delayed, run);
-                mix_dry(a, dry.iter().map(|z| z.re), mix);
-                mix_end = mix_dry(b, dry.iter().map(|z| z.im), mix);
+                finish_channel(a, dry.iter().map(|z| z.re), stage(first));
+                mix_end = finish_channel(b, dry.iter().map(|z| z.im), stage(second));
+                if mid_side {
+                    from_mid_side(a, b);
+                }
             }
             if let Some(lane) = &mut self.odd {
                 let io = match groups.next() {
@@ -311,7 +334,7 @@ impl Engine {
                 };
                 self.filter.exchange(plan, lane, io, at, MAX_INPUT_ABS);
                 let dry = lane.history(delayed, run);
-                mix_end = mix_dry(io, dry.iter().copied(), mix);
+                mix_end = finish_channel(io, dry.iter().copied(), stage(true));
             }
             self.bypass_mix = mix_end;
             start += run;
@@ -401,40 +424,8 @@ impl Engine {
     }
 }
 
-/// The bypass crossfade over one run: from `start` towards `target` by `step` per sample.
-#[derive(Clone, Copy)]
-struct BypassMix {
-    /// Mix at the first sample of the run (0 = processed, 1 = dry).
-    start: f32,
-    /// Mix the crossfade heads to.
-    target: f32,
-    /// Change per sample.
-    step: f32,
-}
-
 /// `buffer` zeroed: a silent stand-in for a channel the host block leaves out.
 fn silence(buffer: &mut [f32]) -> &mut [f32] {
     buffer.fill(0.0);
     buffer
-}
-
-/// Applies the bypass mix to one channel's run: `io` holds the processed output, `dry` the
-/// input delayed by N. Returns the mix after the run.
-fn mix_dry(io: &mut [f32], dry: impl Iterator<Item = f32>, mix: BypassMix) -> f32 {
-    if mix.start == mix.target {
-        if mix.target >= 1.0 {
-            for (sample, dry) in io.iter_mut().zip(dry) {
-                *sample = dry;
-            }
-        }
-        return mix.start;
-    }
-    let direction = if mix.target > mix.start { 1.0 } else { -1.0 };
-    let mut amount = mix.start;
-    for (sample, dry) in io.iter_mut().zip(dry) {
-        amount = (amount + direction * mix.step).clamp(0.0, 1.0);
-        // Exactly `wet` at 0 and exactly `dry` at 1.
-        *sample = flush_subnormal(*sample * (1.0 - amount) + dry * amount);
-    }
-    amount
 }

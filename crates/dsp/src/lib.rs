@@ -13,6 +13,7 @@ pub mod denormal;
 pub mod engine;
 pub mod kernels;
 pub mod math;
+pub mod output;
 pub mod schema;
 pub mod settings;
 pub mod signal;

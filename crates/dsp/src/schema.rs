@@ -9,7 +9,9 @@
 
 use super::bands::{band_name, NUM_BANDS};
 use super::curve::CurveMode;
-use super::settings::{EqSettings, FftSize, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB};
+use super::settings::{
+    EqSettings, FftSize, PhaseMode, StereoTarget, BAND_GAIN_LIMIT_DB, OUTPUT_GAIN_LIMIT_DB,
+};
 
 /// Resolution of the gain parameters in dB.
 pub const GAIN_STEP_DB: f32 = 0.1;
@@ -30,6 +32,14 @@ pub const CURVE_ID: &str = "curve";
 pub const FFT_SIZE_ID: &str = "fft_size";
 /// Frozen ID of bypass.
 pub const BYPASS_ID: &str = "bypass";
+/// Frozen ID of the phase mode (added in release 0.2).
+pub const PHASE_ID: &str = "phase";
+/// Frozen ID of the stereo target (added in release 0.2).
+pub const STEREO_ID: &str = "stereo";
+/// Frozen ID of auto gain (added in release 0.2).
+pub const AUTO_GAIN_ID: &str = "auto_gain";
+/// Frozen ID of delta listening (added in release 0.2).
+pub const DELTA_ID: &str = "delta";
 
 /// A choice parameter's options: frozen IDs (saved in states and presets) and display names,
 /// in host order.
@@ -51,6 +61,18 @@ pub const CURVE_CHOICES: Choices = Choices {
 pub const FFT_SIZE_CHOICES: Choices = Choices {
     ids: &["1024", "2048", "4096", "8192", "16384"],
     names: &["1024", "2048", "4096", "8192", "16384"],
+};
+
+/// The phase modes, in the order of [`PhaseMode::ALL`].
+pub const PHASE_CHOICES: Choices = Choices {
+    ids: &["linear", "zero_latency"],
+    names: &["Linear", "Zero latency"],
+};
+
+/// The stereo targets, in the order of [`StereoTarget::ALL`].
+pub const STEREO_CHOICES: Choices = Choices {
+    ids: &["stereo", "mid", "side", "left", "right"],
+    names: &["Stereo", "Mid", "Side", "Left", "Right"],
 };
 
 impl Choices {
@@ -115,13 +137,25 @@ pub enum ParamId {
     FftSize,
     /// Bypass (the host's bypass switch).
     Bypass,
+    /// Linear phase or zero latency.
+    Phase,
+    /// Stereo, Mid, Side, Left or Right.
+    Stereo,
+    /// Loudness-matched output.
+    AutoGain,
+    /// Output only what the EQ changes.
+    Delta,
 }
 
+/// Number of parameters.
+pub const NUM_PARAMS: usize = NUM_BANDS + 8;
+
 impl ParamId {
-    /// Every parameter in host order: the 25 bands, then output, curve, FFT size, bypass.
-    /// The order is frozen; new parameters are appended.
-    pub const ALL: [ParamId; NUM_BANDS + 4] = {
-        let mut all = [ParamId::Output; NUM_BANDS + 4];
+    /// Every parameter in host order: the 25 bands, then output, curve, FFT size, bypass
+    /// (release 0.1), then phase, stereo, auto gain, delta (release 0.2). The order is frozen;
+    /// new parameters are appended.
+    pub const ALL: [ParamId; NUM_PARAMS] = {
+        let mut all = [ParamId::Output; NUM_PARAMS];
         let mut band = 0;
         while band < NUM_BANDS {
             all[band] = ParamId::Band(band);
@@ -131,6 +165,10 @@ impl ParamId {
         all[NUM_BANDS + 1] = ParamId::Curve;
         all[NUM_BANDS + 2] = ParamId::FftSize;
         all[NUM_BANDS + 3] = ParamId::Bypass;
+        all[NUM_BANDS + 4] = ParamId::Phase;
+        all[NUM_BANDS + 5] = ParamId::Stereo;
+        all[NUM_BANDS + 6] = ParamId::AutoGain;
+        all[NUM_BANDS + 7] = ParamId::Delta;
         all
     };
 
@@ -142,6 +180,10 @@ impl ParamId {
             ParamId::Curve => CURVE_ID,
             ParamId::FftSize => FFT_SIZE_ID,
             ParamId::Bypass => BYPASS_ID,
+            ParamId::Phase => PHASE_ID,
+            ParamId::Stereo => STEREO_ID,
+            ParamId::AutoGain => AUTO_GAIN_ID,
+            ParamId::Delta => DELTA_ID,
         }
     }
 
@@ -158,6 +200,10 @@ impl ParamId {
             ParamId::Curve => "Curve".to_string(),
             ParamId::FftSize => "FFT Size".to_string(),
             ParamId::Bypass => "Bypass".to_string(),
+            ParamId::Phase => "Phase".to_string(),
+            ParamId::Stereo => "Stereo".to_string(),
+            ParamId::AutoGain => "Auto Gain".to_string(),
+            ParamId::Delta => "Delta".to_string(),
         }
     }
 
@@ -178,7 +224,15 @@ impl ParamId {
                 choices: FFT_SIZE_CHOICES,
                 default: FftSize::default().index(),
             },
-            ParamId::Bypass => ParamKind::Toggle,
+            ParamId::Phase => ParamKind::Choice {
+                choices: PHASE_CHOICES,
+                default: PhaseMode::default().index(),
+            },
+            ParamId::Stereo => ParamKind::Choice {
+                choices: STEREO_CHOICES,
+                default: StereoTarget::default().index(),
+            },
+            ParamId::Bypass | ParamId::AutoGain | ParamId::Delta => ParamKind::Toggle,
         }
     }
 
@@ -190,6 +244,10 @@ impl ParamId {
             ParamId::Curve => ParamValue::Choice(settings.curve_mode.index()),
             ParamId::FftSize => ParamValue::Choice(settings.fft_size.index()),
             ParamId::Bypass => ParamValue::Toggle(settings.bypass),
+            ParamId::Phase => ParamValue::Choice(settings.phase.index()),
+            ParamId::Stereo => ParamValue::Choice(settings.stereo.index()),
+            ParamId::AutoGain => ParamValue::Toggle(settings.auto_gain),
+            ParamId::Delta => ParamValue::Toggle(settings.delta),
         }
     }
 
@@ -209,6 +267,12 @@ impl ParamId {
                 settings.fft_size = FftSize::ALL[index]
             }
             (ParamId::Bypass, ParamValue::Toggle(on)) => settings.bypass = on,
+            (ParamId::Phase, ParamValue::Choice(index)) => settings.phase = PhaseMode::ALL[index],
+            (ParamId::Stereo, ParamValue::Choice(index)) => {
+                settings.stereo = StereoTarget::ALL[index]
+            }
+            (ParamId::AutoGain, ParamValue::Toggle(on)) => settings.auto_gain = on,
+            (ParamId::Delta, ParamValue::Toggle(on)) => settings.delta = on,
             // `check` refused every other pairing.
             _ => {}
         }
@@ -284,10 +348,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_29_parameters_keep_their_frozen_ids_in_host_order() {
+    fn the_parameters_keep_their_frozen_ids_in_host_order() {
         let ids: Vec<&str> = ParamId::ALL.iter().map(|p| p.id()).collect();
         let mut expected: Vec<String> = (1..=NUM_BANDS).map(|n| format!("band_{n}")).collect();
         expected.extend(["output", "curve", "fft_size", "bypass"].map(String::from));
+        expected.extend(["phase", "stereo", "auto_gain", "delta"].map(String::from));
         assert_eq!(ids, expected);
         for param in ParamId::ALL {
             assert_eq!(ParamId::from_id(param.id()), Some(param));
@@ -312,6 +377,10 @@ mod tests {
         for (index, size) in FftSize::ALL.into_iter().enumerate() {
             assert_eq!(FFT_SIZE_CHOICES.ids[index], size.base_size().to_string());
         }
+        assert_eq!(PHASE_CHOICES.len(), PhaseMode::ALL.len());
+        assert_eq!(STEREO_CHOICES.len(), StereoTarget::ALL.len());
+        assert_eq!(PHASE_CHOICES.index_of("zero latency"), Some(1));
+        assert_eq!(STEREO_CHOICES.index_of("side"), Some(2));
         assert_eq!(CURVE_CHOICES.index_of("Bands"), Some(1));
         assert_eq!(CURVE_CHOICES.index_of(" SMOOTH "), Some(0));
         assert_eq!(CURVE_CHOICES.index_of("wavy"), None);

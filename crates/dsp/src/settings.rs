@@ -87,6 +87,14 @@ pub struct EqSettings {
     pub fft_size: FftSize,
     /// Pass the input through, delayed by the latency.
     pub bypass: bool,
+    /// Linear phase (the STFT) or zero latency (minimum-phase IIR sections).
+    pub phase: PhaseMode,
+    /// Which part of a stereo signal the curve applies to.
+    pub stereo: StereoTarget,
+    /// Keep the loudness constant as the curve changes.
+    pub auto_gain: bool,
+    /// Output only what the EQ changes: processed minus the delayed input.
+    pub delta: bool,
 }
 
 impl Default for EqSettings {
@@ -97,7 +105,64 @@ impl Default for EqSettings {
             curve_mode: CurveMode::default(),
             fft_size: FftSize::default(),
             bypass: false,
+            phase: PhaseMode::default(),
+            stereo: StereoTarget::default(),
+            auto_gain: false,
+            delta: false,
         }
+    }
+}
+
+/// How the curve is realised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PhaseMode {
+    /// The STFT: linear phase, latency = the FFT size.
+    #[default]
+    Linear,
+    /// Minimum-phase IIR sections solved to the Smooth curve: latency 0.
+    ZeroLatency,
+}
+
+impl PhaseMode {
+    /// Every mode, in host order.
+    pub const ALL: [PhaseMode; 2] = [PhaseMode::Linear, PhaseMode::ZeroLatency];
+
+    /// Position in [`PhaseMode::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Which part of a stereo signal the curve applies to; the rest passes unchanged, delayed by
+/// the same latency. Mid = (L + R) / 2, Side = (L − R) / 2. No effect on one channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StereoTarget {
+    /// Both channels.
+    #[default]
+    Stereo,
+    /// The mid (L + R) / 2 only.
+    Mid,
+    /// The side (L − R) / 2 only.
+    Side,
+    /// The left channel only.
+    Left,
+    /// The right channel only.
+    Right,
+}
+
+impl StereoTarget {
+    /// Every target, in host order.
+    pub const ALL: [StereoTarget; 5] = [
+        StereoTarget::Stereo,
+        StereoTarget::Mid,
+        StereoTarget::Side,
+        StereoTarget::Left,
+        StereoTarget::Right,
+    ];
+
+    /// Position in [`StereoTarget::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
     }
 }
 
