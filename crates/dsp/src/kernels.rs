@@ -1,20 +1,22 @@
 //! The per-frame loops around the FFTs, written once as plain Rust and compiled twice: for the
 //! x86_64 baseline (SSE2) and, chosen at run time, with AVX2 + FMA, the instruction set
 //! rustfft itself uses. Every loop is a straight pass over contiguous `f32` slices so the
-//! compiler vectorizes it.
+//! compiler vectorizes it. Other architectures, and builds with the `portable-kernels`
+//! feature (so CI tests that path on x86_64 too), run the baseline build only.
 
 use realfft::num_complex::Complex32;
 
 use super::math::{db_to_gain, OVERLAP};
 
-/// Whether this CPU runs the AVX2 + FMA versions (std caches the detection).
+/// Whether the dispatched kernels run their AVX2 + FMA build: on x86_64 CPUs that have both,
+/// unless the `portable-kernels` feature is on (std caches the detection).
 #[inline(always)]
-fn has_avx2_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
+pub fn has_avx2_fma() -> bool {
+    #[cfg(all(target_arch = "x86_64", not(feature = "portable-kernels")))]
     {
         std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", not(feature = "portable-kernels"))))]
     {
         false
     }
@@ -35,13 +37,13 @@ pub fn as_floats_mut(values: &mut [Complex32]) -> &mut [f32] {
     bytemuck::cast_slice_mut(values)
 }
 
-/// Defines `pub fn $name` that runs `portable::$name` compiled for AVX2 + FMA when the CPU has
-/// them, and for the baseline otherwise.
+/// Defines `pub fn $name` that runs `portable::$name` compiled for AVX2 + FMA when
+/// [`has_avx2_fma`], and for the baseline otherwise.
 macro_rules! dispatched {
     ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*)) => {
         $(#[$doc])*
         pub fn $name($($arg: $ty),*) {
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", not(feature = "portable-kernels")))]
             if has_avx2_fma() {
                 #[target_feature(enable = "avx2,fma")]
                 fn with_avx2($($arg: $ty),*) {
@@ -238,111 +240,4 @@ mod portable {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::window::fill_periodic_hann;
-
-    fn ramp(len: usize, scale: f32, offset: f32) -> Vec<f32> {
-        (0..len)
-            .map(|i| ((i * 7) % 13) as f32 * scale - offset)
-            .collect()
-    }
-
-    #[test]
-    fn dispatched_kernels_match_the_portable_ones() {
-        let a = ramp(64, 0.25, 1.5);
-        let b = ramp(64, -0.5, 2.0);
-        let w: Vec<f32> = (0..64).map(|i| i as f32 / 64.0).collect();
-        let z: Vec<Complex32> = a
-            .iter()
-            .zip(&b)
-            .map(|(&x, &y)| Complex32::new(x, y))
-            .collect();
-
-        let (mut fast, mut plain) = (
-            [
-                vec![Complex32::default(); 64],
-                vec![Complex32::default(); 64],
-            ],
-            [
-                vec![Complex32::default(); 64],
-                vec![Complex32::default(); 64],
-            ],
-        );
-        let [fast_ring, fast_mirror] = &mut fast;
-        store_sanitized_pair(fast_ring, fast_mirror, &a, &b, 2.0);
-        let [plain_ring, plain_mirror] = &mut plain;
-        portable::store_sanitized_pair(plain_ring, plain_mirror, &a, &b, 2.0);
-        assert_eq!(fast, plain);
-
-        let gains: Vec<f32> = (0..128).map(|i| 1.0 + i as f32 / 128.0).collect();
-        let (mut fast_spectrum, mut plain_spectrum) = (z.clone(), z.clone());
-        hann_spectrum(&mut fast_spectrum, &z, Some(&gains));
-        portable::hann_spectrum(&mut plain_spectrum, &z, Some(&gains));
-        assert_eq!(fast_spectrum, plain_spectrum);
-
-        let frames = [&z[..16], &z[16..32], &z[32..48], &z[48..]];
-        let windows = [&w[..16], &w[16..32], &w[32..48], &w[48..]];
-        let (mut fa, mut fb, mut pa, mut pb) = ([0.0; 16], [0.0; 16], [0.0; 16], [0.0; 16]);
-        overlap_read_pair([&mut fa, &mut fb], frames, windows);
-        portable::overlap_read_pair([&mut pa, &mut pb], frames, windows);
-        assert_eq!((fa, fb), (pa, pb));
-        let expected: f32 = (0..4).map(|j| z[16 * j + 3].im * w[16 * j + 3]).sum();
-        assert!((pb[3] - expected).abs() <= 1e-6 * expected.abs().max(1.0));
-
-        let weights: Vec<f32> = (0..40).map(|i| i as f32 / 40.0).collect();
-        let (mut fast_gains, mut plain_gains) = (vec![0.0; 40], vec![0.0; 40]);
-        interpolated_gains(&mut fast_gains, &weights, -6.0, 12.0, 0.5);
-        portable::interpolated_gains(&mut plain_gains, &weights, -6.0, 12.0, 0.5);
-        for ((x, y), w) in fast_gains.iter().zip(&plain_gains).zip(&weights) {
-            let exact = 0.5 * 10f32.powf((-6.0 + 12.0 * w) / 20.0);
-            assert!((x - y).abs() <= 1e-7 * y.abs() && (x - exact).abs() <= 1e-6 * exact);
-        }
-    }
-
-    #[test]
-    fn sanitizing_zeroes_non_finite_and_subnormal_samples_and_limits_the_rest() {
-        let input = [
-            f32::NAN,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            1.0e-40,
-            -3.0,
-            0.5,
-            7.0,
-        ];
-        let (mut ring, mut mirror) = ([1.0; 7], [1.0; 7]);
-        store_sanitized(&mut ring, &mut mirror, &input, 2.0);
-        assert_eq!(ring, [0.0, 0.0, 0.0, 0.0, -2.0, 0.5, 2.0]);
-        assert_eq!(ring, mirror);
-    }
-
-    #[test]
-    fn hann_in_the_spectrum_equals_hann_in_time() {
-        let len = 64;
-        let fft = rustfft::FftPlanner::<f32>::new().plan_fft_forward(len);
-        let frame: Vec<Complex32> = ramp(len, 0.1, 0.6)
-            .iter()
-            .zip(ramp(len, -0.2, -0.3))
-            .map(|(&x, y)| Complex32::new(x, y))
-            .collect();
-        let mut window = vec![0.0; len];
-        fill_periodic_hann(&mut window);
-        let mut windowed: Vec<Complex32> = frame.iter().zip(&window).map(|(z, &w)| z * w).collect();
-        fft.process(&mut windowed);
-        let mut bare = frame.clone();
-        fft.process(&mut bare);
-        let mut from_spectrum = vec![Complex32::default(); len];
-        hann_spectrum(&mut from_spectrum, &bare, None);
-        let gains: Vec<f32> = (0..2 * len).map(|i| (i / 2) as f32 * 0.5).collect();
-        let mut gained = vec![Complex32::default(); len];
-        hann_spectrum(&mut gained, &bare, Some(&gains));
-        for k in 0..len {
-            assert!((from_spectrum[k] - windowed[k]).norm() < 1e-4, "bin {k}");
-            assert!(
-                (gained[k] - windowed[k] * gains[2 * k]).norm() < 1e-4 * (1.0 + gains[2 * k]),
-                "bin {k}"
-            );
-        }
-    }
-}
+mod tests;
