@@ -4,6 +4,8 @@
 use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
+use super::loudness::AutoGain;
+use super::math::db_to_gain;
 use super::output::{
     finish_channel, from_mid_side, pair_targets, to_mid_side, BypassMix, ChannelStage, GainGlide,
 };
@@ -131,6 +133,19 @@ pub struct Engine {
     analyzer_power: Vec<f32>,
     /// Frames × channels summed into `analyzer_power` since the last clear.
     analyzer_frames: u32,
+    /// The input power per bin of the latest hop's frames (all channels), for the analyzer
+    /// and auto gain.
+    frame_power: Vec<f32>,
+    /// Whether auto gain is on.
+    auto_gain_enabled: bool,
+    /// The input's long-term spectrum and the loudness correction.
+    auto_gain: AutoGain,
+    /// Linear auto-gain correction at the current sample.
+    auto_gain_linear: f32,
+    /// Linear auto-gain correction the current hop glides to.
+    auto_gain_target: f32,
+    /// Change of the linear correction per sample during the current hop.
+    auto_gain_step: f32,
 }
 
 impl Engine {
@@ -189,6 +204,12 @@ impl Engine {
             analyzer_enabled: false,
             analyzer_power: vec![0.0; max_size / 2 + 1],
             analyzer_frames: 0,
+            frame_power: vec![0.0; max_size / 2 + 1],
+            auto_gain_enabled: false,
+            auto_gain: AutoGain::new(&sizes, sample_rate_hz),
+            auto_gain_linear: 1.0,
+            auto_gain_target: 1.0,
+            auto_gain_step: 0.0,
         })
     }
 
@@ -245,6 +266,7 @@ impl Engine {
         self.bypass = settings.bypass;
         self.stereo = settings.stereo;
         self.delta = settings.delta;
+        self.auto_gain_enabled = settings.auto_gain;
         if settings.fft_size != self.fft_size {
             self.fft_size = settings.fft_size;
             self.reset();
@@ -268,6 +290,12 @@ impl Engine {
         self.output_ramp.snap();
         self.bypass_mix = if self.bypass { 1.0 } else { 0.0 };
         self.curve_stale = true;
+        self.auto_gain.reset();
+        (
+            self.auto_gain_linear,
+            self.auto_gain_target,
+            self.auto_gain_step,
+        ) = (1.0, 1.0, 0.0);
         self.clear_analyzer();
     }
 
@@ -302,10 +330,14 @@ impl Engine {
             let mut groups = active_io.chunks_mut(2);
             let mut mix_end = mix.start;
             let (first, second, mid_side) = pair_targets(self.stereo);
+            let gain = GainGlide {
+                start: self.auto_gain_linear,
+                step: self.auto_gain_step,
+            };
             let stage = |targeted| ChannelStage {
                 targeted,
                 delta: self.delta,
-                gain: GainGlide::UNITY,
+                gain,
                 mix,
             };
             for lane in &mut self.pairs {
@@ -337,10 +369,20 @@ impl Engine {
                 mix_end = finish_channel(io, dry.iter().copied(), stage(true));
             }
             self.bypass_mix = mix_end;
+            self.auto_gain_linear += self.auto_gain_step * run as f32;
             start += run;
             if self.position.advance(fft_len, run) {
                 self.end_of_hop();
             }
+        }
+    }
+
+    /// The auto-gain correction in force, dB (0 when auto gain is off).
+    pub fn auto_gain_db(&self) -> f32 {
+        if self.auto_gain_enabled {
+            self.auto_gain.correction_db()
+        } else {
+            0.0
         }
     }
 
@@ -381,25 +423,58 @@ impl Engine {
         for (moved, ramp) in bands_moved.iter_mut().zip(&mut self.band_ramps) {
             *moved = ramp.advance();
         }
+        let curve_moved = self.curve_stale || output_moved || bands_moved.contains(&true);
         if self.curve_stale || output_moved {
             self.rebuild_curve(&[true; NUM_BANDS]);
         } else if bands_moved.contains(&true) {
             self.rebuild_curve(&bands_moved);
         }
         let plan = self.fft_size.index();
+        let num_bins = self.layout().num_bins();
         let at = self.position;
-        let enabled = self.analyzer_enabled;
+        let wants_power = self.analyzer_enabled || self.auto_gain_enabled;
+        let frame_power = &mut self.frame_power[..num_bins];
+        if wants_power {
+            frame_power.fill(0.0);
+        }
         for lane in &mut self.pairs {
-            let power = enabled.then_some(&mut self.analyzer_power[..]);
+            let power = wants_power.then_some(&mut *frame_power);
             self.filter.filter_frame_pair(plan, lane, at, power);
         }
         if let Some(lane) = &mut self.odd {
-            let power = enabled.then_some(&mut self.analyzer_power[..]);
+            let power = wants_power.then_some(&mut *frame_power);
             self.filter.filter_frame(plan, lane, at, power);
         }
-        if enabled {
+        if self.analyzer_enabled {
+            for (sum, &power) in self.analyzer_power.iter_mut().zip(&*frame_power) {
+                *sum += power;
+            }
             self.analyzer_frames += self.num_channels as u32;
         }
+        self.update_auto_gain(curve_moved);
+    }
+
+    /// Sets the auto-gain glide for the next hop: towards the correction that cancels the
+    /// curve's loudness change on the input seen so far, or back to unity when it is off.
+    fn update_auto_gain(&mut self, curve_moved: bool) {
+        let hop_len = self.hop_len();
+        let hop_seconds = hop_len as f32 / self.sample_rate_hz;
+        // The glide of the hop that just ended is complete: land exactly on its target.
+        self.auto_gain_linear = self.auto_gain_target;
+        self.auto_gain_target = if self.auto_gain_enabled {
+            let size = self.fft_size.index();
+            let num_bins = self.layout().num_bins();
+            self.auto_gain
+                .observe(size, &self.frame_power[..num_bins], hop_seconds);
+            let output_gain = db_to_gain(self.output_ramp.current);
+            let change = self
+                .auto_gain
+                .loudness_change(size, &self.curve[..num_bins], output_gain);
+            db_to_gain(self.auto_gain.update(change, curve_moved, hop_seconds))
+        } else {
+            1.0
+        };
+        self.auto_gain_step = (self.auto_gain_target - self.auto_gain_linear) / hop_len as f32;
     }
 
     /// Refills the curve from the smoothed gains where the bands marked in `changed` reach.

@@ -12,6 +12,7 @@ pub mod curve;
 pub mod denormal;
 pub mod engine;
 pub mod kernels;
+pub mod loudness;
 pub mod math;
 pub mod output;
 pub mod schema;

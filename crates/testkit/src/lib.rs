@@ -3,11 +3,15 @@
 //! VST3 hosts that load the built plugin (`hosts`). Used by the engine, plugin, editor and
 //! CLI tests and by the benchmarks, so every test signal is made one way.
 
+pub mod loudness;
 pub mod measure;
+pub mod music;
 pub mod signals;
 
 #[cfg(feature = "hosts")]
 pub mod hosts;
 
+pub use loudness::*;
 pub use measure::*;
+pub use music::music;
 pub use signals::*;
