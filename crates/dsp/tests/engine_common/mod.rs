@@ -1,5 +1,5 @@
 //! Signals, rendering and measurements shared by the engine specification tests.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use bark_eq_dsp::{Engine, EqSettings};
 pub use bark_eq_testkit::{mono_white_noise, rms, sine};
