@@ -2,6 +2,10 @@
 //! `GetPluginFactory`; `ModuleEntry`/`ModuleExit` on Linux) and one plugin instance with the
 //! calls the tests make.
 
+// The VST3 enum constants are `c_int` on Windows and `c_uint` elsewhere, and `c_char` is
+// unsigned on aarch64 Linux: each cast here is needed on some target and a no-op on others.
+#![allow(clippy::unnecessary_cast)]
+
 use std::ffi::{c_char, c_void};
 use std::marker::PhantomData;
 use std::ptr::null_mut;
