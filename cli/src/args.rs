@@ -24,13 +24,17 @@ Examples:
   bark-eq render *.flac -o eq/ --band 100hz=-3 --band 2.5k=+2 --bits 24
   bark-eq render album/*.wav -o album-eq/ --preset master.json --band 25=-2
   bark-eq render a.wav b.mp3 -o . --suffix _eq           writes ./a_eq.wav, ./b_eq.wav
+  bark-eq render mix.wav -o mix-eq.flac --bits 16         FLAC, dithered to 16 bits
+  bark-eq render mix.wav -o out/ --report --match-loudness  as loud as the input
 
 Settings are layered: defaults < --preset < --gains < --band; --curve, --fft-size
 and --output-gain override the preset. Gains outside ±12 dB (output ±24 dB) are
 errors, never clamped.
 
-Output is a WAV with the input's sample rate and channels, exactly as long as the
-input and sample-aligned with it (the engine's latency is compensated). Each file
+Output is a WAV (or FLAC: --format flac, or -o x.flac) with the input's sample
+rate and channels, exactly as long as the input and sample-aligned with it (the
+engine's latency is compensated). With fewer files than --jobs, each file is cut
+into segments rendered on all threads; the bytes are those of one pass. Each file
 is written to a temporary file in the output directory and renamed when complete;
 inputs are never overwritten, existing outputs only with --force. A file that
 fails is reported and skipped; the others still render, and the exit code is 1.";
@@ -66,7 +70,7 @@ pub struct Cli {
 /// What `bark-eq` does.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Equalize audio files into WAV files.
+    /// Equalize audio files into WAV or FLAC files.
     #[command(after_help = RENDER_AFTER_HELP)]
     Render(RenderArgs),
     /// Print the energy of each Bark band of a file.
@@ -135,17 +139,26 @@ pub enum BitsArg {
     Float32,
 }
 
+/// Container of written files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// RIFF WAVE (16, 24 or 32-bit float).
+    Wav,
+    /// FLAC, lossless (16 or 24-bit).
+    Flac,
+}
+
 /// Options of `bark-eq render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Input files: WAV, FLAC, MP3, OGG/Vorbis or AIFF; any sample rate and channel count.
     #[arg(required = true, value_name = "IN")]
     pub inputs: Vec<PathBuf>,
-    /// Output directory (created if missing; files keep their names with a .wav extension),
-    /// or a .wav file when there is one input.
+    /// Output directory (created if missing; files keep their names with the output format's
+    /// extension), or a .wav or .flac file when there is one input.
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
-    /// Appended to each output file's name before .wav (e.g. `_eq`).
+    /// Appended to each output file's name before the extension (e.g. `_eq`).
     #[arg(
         long,
         value_name = "TEXT",
@@ -153,10 +166,26 @@ pub struct RenderArgs {
         hide_default_value = true
     )]
     pub suffix: String,
-    /// Output sample format: 16 (dithered), 24 or 32 (float).
-    #[arg(long, value_enum, default_value = "32", value_name = "BITS")]
-    pub bits: BitsArg,
-    /// Files rendered at once [default: number of CPU cores].
+    /// Output sample format: 16 (dithered), 24 or 32 (float, WAV only) [default: 32 for WAV,
+    /// 24 for FLAC].
+    #[arg(long, value_enum, value_name = "BITS")]
+    pub bits: Option<BitsArg>,
+    /// Output file format [default: from the extension of -o when it names a file, else wav].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Print the loudness (integrated LUFS, loudness range, true peak) of each input and
+    /// output, and the change measured in every band.
+    #[arg(long)]
+    pub report: bool,
+    /// Write the report as JSON to this file (`-` for standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Set each file's output gain so that the output is as loud as the input (integrated
+    /// loudness, ±0.1 LU); warns when the true peak then exceeds -1 dBTP.
+    #[arg(long)]
+    pub match_loudness: bool,
+    /// Threads: files rendered at once, and the segments of a long file when there are fewer
+    /// files than threads [default: number of CPU cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Overwrite existing output files (never the inputs).

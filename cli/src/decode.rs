@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::path::Path;
 
+use symphonia::core::audio::GenericAudioBufferRef;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::formats::probe::Hint;
@@ -117,6 +118,35 @@ impl AudioReader {
     /// frames). Returns `Ok(false)` at the end of the stream, after checking that the stream
     /// was as long as its header said.
     pub fn next_block(&mut self, planes: &mut Vec<Vec<f32>>) -> Result<bool, FileError> {
+        let Some(decoded) = self.next_packet()? else {
+            return Ok(false);
+        };
+        decoded.copy_to_vecs_planar::<f32>(planes);
+        Ok(true)
+    }
+
+    /// Decodes the next packet and appends its frames to `planes` (one `Vec` per channel).
+    /// Returns the number of frames appended, 0 at the end of the stream (after checking
+    /// that the stream was as long as its header said).
+    pub fn append_block(&mut self, planes: &mut [Vec<f32>]) -> Result<usize, FileError> {
+        let Some(decoded) = self.next_packet()? else {
+            return Ok(0);
+        };
+        let frames = decoded.frames();
+        let mut tails: Vec<&mut [f32]> = planes
+            .iter_mut()
+            .map(|plane| {
+                let old_len = plane.len();
+                plane.resize(old_len + frames, 0.0);
+                &mut plane[old_len..]
+            })
+            .collect();
+        decoded.copy_to_slice_planar::<f32, _>(&mut tails);
+        Ok(frames)
+    }
+
+    /// The next non-empty decoded packet of the track, `None` at the end of the stream.
+    fn next_packet(&mut self) -> Result<Option<GenericAudioBufferRef<'_>>, FileError> {
         loop {
             let Some(packet) = self
                 .format
@@ -142,23 +172,24 @@ impl AudioReader {
                     "sample rate changes in the middle of the stream".to_string(),
                 ));
             }
-            if decoded.frames() == 0 {
-                continue;
+            let frames = decoded.frames();
+            if frames > 0 {
+                self.decoded_frames += frames as u64;
+                // Taken again through `last_decoded`: returning `decoded` from inside the
+                // loop would hold the decoder borrowed across iterations.
+                return Ok(Some(self.decoder.last_decoded()));
             }
-            decoded.copy_to_vecs_planar::<f32>(planes);
-            self.decoded_frames += decoded.frames() as u64;
-            return Ok(true);
         }
     }
 
     /// End of stream: a stream shorter than its declared length is truncated.
-    fn finish(&self) -> Result<bool, FileError> {
+    fn finish<T>(&self) -> Result<Option<T>, FileError> {
         match self.declared_frames {
             Some(declared) if self.decoded_frames < declared => Err(FileError::Truncated {
                 declared,
                 decoded: self.decoded_frames,
             }),
-            _ => Ok(false),
+            _ => Ok(None),
         }
     }
 }

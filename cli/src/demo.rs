@@ -7,9 +7,10 @@ use bark_eq_dsp::{band_name, CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::analyze::analyze_file;
 use crate::args::{BitsArg, DemoArgs};
-use crate::encode::WavOutput;
+use crate::encode::{ChunkEncoder, Container, OutputFormat};
 use crate::eq;
 use crate::error::{CliError, FileError};
+use crate::output::OutputFile;
 use crate::paths::ensure_dir;
 use crate::progress::{write_line, Progress};
 use crate::render::{render_file, RenderConfig};
@@ -24,6 +25,11 @@ const DEMO_SECONDS: f32 = 6.0;
 const DEMO_LEVEL_DB: f32 = -20.0;
 /// Fade in and out, so the file starts and ends without a click.
 const FADE_SECONDS: f32 = 0.01;
+/// Format of both demo files.
+const DEMO_FORMAT: OutputFormat = OutputFormat {
+    container: Container::Wav,
+    bits: BitsArg::Float32,
+};
 /// Name of the test signal file.
 const INPUT_NAME: &str = "demo-input.wav";
 /// Name of the processed file.
@@ -58,8 +64,11 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     write_signal(&input, args.force).map_err(file_error(&input))?;
     let config = RenderConfig {
         settings,
-        bits: BitsArg::Float32,
+        format: DEMO_FORMAT,
         overwrite: args.force,
+        split: false,
+        measure_loudness: false,
+        match_loudness: false,
     };
     let progress = Progress::new(1, false);
     render_file(&input, &output, &config, &progress).map_err(file_error(&output))?;
@@ -114,8 +123,10 @@ fn write_signal(path: &Path, overwrite: bool) -> Result<(), FileError> {
     let channels: Vec<Vec<f32>> = (0..DEMO_CHANNELS)
         .map(|channel| pink_noise(frames, 0x5EED + channel as u64))
         .collect();
-    let mut wav = WavOutput::create(path, DEMO_RATE_HZ, DEMO_CHANNELS, BitsArg::Float32)?;
-    wav.write(&channels, 0..frames)?;
+    let mut wav = OutputFile::create(path, DEMO_RATE_HZ, DEMO_CHANNELS, DEMO_FORMAT)?;
+    let encoder = ChunkEncoder::new(DEMO_FORMAT, DEMO_RATE_HZ, DEMO_CHANNELS)?;
+    let planes: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+    wav.write_chunk(&encoder.encode(&planes, 0)?)?;
     wav.commit(overwrite)
 }
 

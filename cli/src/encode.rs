@@ -1,209 +1,210 @@
-//! Writing WAV files safely: into a temporary file beside the target, renamed when complete.
-
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
-
-use hound::{SampleFormat, WavSpec, WavWriter};
-use tempfile::TempPath;
+//! Turning rendered float samples into file bytes: WAV (16/24-bit integer or 32-bit float)
+//! or FLAC (16/24-bit), chunk by chunk.
+//!
+//! Every chunk is encoded from its samples and its position in the file alone (the dither is
+//! a function of the frame number, FLAC frames are numbered by position), so chunks can be
+//! encoded on any thread in any order and still give the bytes of one sequential pass.
 
 use crate::args::BitsArg;
-use crate::cancel::TempFileGuard;
 use crate::error::FileError;
+use crate::flac::{FlacChunk, FlacEncoder};
 
 /// Full-scale value of 16-bit samples: float 1.0 maps to this.
 const INT16_SCALE: f32 = 32_768.0;
 /// Full-scale value of 24-bit samples.
 const INT24_SCALE: f32 = 8_388_608.0;
-/// Prefix of temporary files, so a leftover one is easy to recognise.
-pub const TEMP_PREFIX: &str = ".bark-eq-";
-/// Suffix of temporary files.
-pub const TEMP_SUFFIX: &str = ".tmp";
 /// Seed of the dither noise; fixed, so the same input always gives the same file.
 const DITHER_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Bits of one uniform dither variable.
+const DITHER_UNIFORM_BITS: u32 = 24;
 
-/// A WAV file being written to a temporary path; dropped without [`WavOutput::commit`], it
-/// leaves nothing behind.
-pub struct WavOutput {
-    /// The encoder, writing into the temporary file.
-    writer: WavWriter<BufWriter<File>>,
-    /// A second handle on the temporary file, to flush it to disk before the rename.
-    sync_handle: File,
-    /// Keeps the temporary file listed for Ctrl-C cleanup while it exists.
-    _guard: TempFileGuard,
-    /// The temporary file; deleted when dropped.
-    temp_path: TempPath,
-    /// Where the file goes when complete.
-    final_path: PathBuf,
-    /// Sample format written.
-    bits: BitsArg,
-    /// One dither generator per channel (16-bit output only).
-    dither: Vec<Tpdf>,
-    /// Integer samples that had to be clipped.
-    clipped_samples: u64,
+/// The container written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// RIFF WAVE.
+    Wav,
+    /// FLAC (integer samples only).
+    Flac,
 }
 
-impl WavOutput {
-    /// Creates a temporary file in `final_path`'s directory for a WAV of this format.
-    pub fn create(
-        final_path: &Path,
+impl Container {
+    /// The file extension of this container.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Container::Wav => "wav",
+            Container::Flac => "flac",
+        }
+    }
+}
+
+/// What every output file of a render is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputFormat {
+    /// WAV or FLAC.
+    pub container: Container,
+    /// Sample format (FLAC: 16 or 24 only).
+    pub bits: BitsArg,
+}
+
+impl OutputFormat {
+    /// Bits per sample as stored.
+    pub fn bits_per_sample(self) -> u16 {
+        match self.bits {
+            BitsArg::Int16 => 16,
+            BitsArg::Int24 => 24,
+            BitsArg::Float32 => 32,
+        }
+    }
+
+    /// Bytes per stored sample (WAV data, FLAC MD5 input).
+    pub fn bytes_per_sample(self) -> usize {
+        usize::from(self.bits_per_sample() / 8)
+    }
+}
+
+/// One encoded run of frames, ready to be appended to the file in order.
+#[derive(Debug, Default)]
+pub struct EncodedChunk {
+    /// First frame of the chunk in the file.
+    pub first_frame: u64,
+    /// Frames in the chunk.
+    pub frames: usize,
+    /// The bytes to append (WAV sample data, or whole FLAC frames).
+    pub bytes: Vec<u8>,
+    /// Integer samples that had to be clipped.
+    pub clipped_samples: u64,
+    /// FLAC only: the interleaved little-endian samples (the stream MD5's input) and frame
+    /// sizes.
+    pub flac: Option<FlacChunk>,
+}
+
+/// Encodes chunks of planar float frames for one file's format; shared by all threads.
+pub struct ChunkEncoder {
+    /// The format written.
+    format: OutputFormat,
+    /// Channels per frame.
+    num_channels: usize,
+    /// The FLAC frame encoder (FLAC only).
+    flac: Option<FlacEncoder>,
+}
+
+impl ChunkEncoder {
+    /// An encoder for `num_channels` channels at `sample_rate_hz` in `format`.
+    pub fn new(
+        format: OutputFormat,
         sample_rate_hz: u32,
         num_channels: usize,
-        bits: BitsArg,
     ) -> Result<Self, FileError> {
-        let dir = match final_path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
+        let flac = match format.container {
+            Container::Flac => Some(FlacEncoder::new(
+                sample_rate_hz,
+                num_channels,
+                format.bits_per_sample(),
+            )?),
+            Container::Wav => None,
         };
-        let write_error = |source| FileError::Write {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // Like any new file: readable by others unless the umask says otherwise.
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder.tempfile_in(dir).map_err(write_error)?;
-        let guard = TempFileGuard::new(temp.path());
-        let (file, temp_path) = temp.into_parts();
-        let sync_handle = file.try_clone().map_err(write_error)?;
-        let channels = u16::try_from(num_channels).map_err(|_| {
-            FileError::Unsupported(format!("{num_channels} channels (WAV allows 65535)"))
-        })?;
-        let (bits_per_sample, sample_format) = match bits {
-            BitsArg::Int16 => (16, SampleFormat::Int),
-            BitsArg::Int24 => (24, SampleFormat::Int),
-            BitsArg::Float32 => (32, SampleFormat::Float),
-        };
-        let spec = WavSpec {
-            channels,
-            sample_rate: sample_rate_hz,
-            bits_per_sample,
-            sample_format,
-        };
-        let writer = WavWriter::new(BufWriter::new(file), spec)?;
         Ok(Self {
-            writer,
-            sync_handle,
-            _guard: guard,
-            temp_path,
-            final_path: final_path.to_path_buf(),
-            bits,
-            dither: (0..num_channels as u64)
-                .map(|channel| Tpdf::new(DITHER_SEED ^ channel))
-                .collect(),
-            clipped_samples: 0,
+            format,
+            num_channels,
+            flac,
         })
     }
 
-    /// Appends frames `range` of the planar `channels` (one slice per channel), interleaving.
-    pub fn write(
-        &mut self,
-        channels: &[Vec<f32>],
-        range: std::ops::Range<usize>,
-    ) -> Result<(), FileError> {
-        for frame in range {
-            for (channel, plane) in channels.iter().enumerate() {
-                let sample = plane[frame];
-                match self.bits {
-                    BitsArg::Float32 => self.writer.write_sample(sample)?,
-                    BitsArg::Int24 => {
-                        let value = self.quantize(sample * INT24_SCALE, INT24_SCALE);
-                        self.writer.write_sample(value)?;
-                    }
-                    BitsArg::Int16 => {
-                        let dithered = sample * INT16_SCALE + self.dither[channel].next();
-                        let value = self.quantize(dithered, INT16_SCALE);
-                        // `quantize` limits the value to the 16-bit range.
-                        self.writer.write_sample(value as i16)?;
+    /// Encodes `channels` (planar, equal lengths), the frames starting at `first_frame` of
+    /// the file. For FLAC, `first_frame` must be a multiple of the FLAC block size and only
+    /// the file's last chunk may end between blocks.
+    pub fn encode(&self, channels: &[&[f32]], first_frame: u64) -> Result<EncodedChunk, FileError> {
+        let frames = channels.first().map_or(0, |c| c.len());
+        let mut chunk = EncodedChunk {
+            first_frame,
+            frames,
+            ..EncodedChunk::default()
+        };
+        let interleaved_len = frames * self.num_channels;
+        match (self.format.bits, &self.flac) {
+            (BitsArg::Float32, _) => {
+                chunk.bytes.reserve_exact(interleaved_len * 4);
+                for frame in 0..frames {
+                    for plane in channels {
+                        chunk.bytes.extend_from_slice(&plane[frame].to_le_bytes());
                     }
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// Integer samples clipped so far (float output never clips).
-    pub fn clipped_samples(&self) -> u64 {
-        self.clipped_samples
-    }
-
-    /// Finishes the file, flushes it to disk and renames it into place. Without `overwrite`
-    /// the rename fails if the target appeared meanwhile.
-    pub fn commit(self, overwrite: bool) -> Result<(), FileError> {
-        let Self {
-            writer,
-            sync_handle,
-            _guard,
-            temp_path,
-            final_path,
-            ..
-        } = self;
-        writer.finalize()?;
-        let write_error = |source| FileError::Write {
-            path: final_path.clone(),
-            source,
-        };
-        sync_handle.sync_all().map_err(write_error)?;
-        let persisted = if overwrite {
-            temp_path.persist(&final_path)
-        } else {
-            temp_path.persist_noclobber(&final_path)
-        };
-        // On failure the error carries the temporary path, which is deleted when dropped.
-        persisted.map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                FileError::OutputExists(final_path.clone())
-            } else {
-                write_error(e.error)
+            (bits, None) => {
+                let samples = quantize(channels, first_frame, bits, &mut chunk.clipped_samples);
+                chunk.bytes = le_bytes(&samples, self.format.bytes_per_sample());
             }
-        })
-    }
-
-    /// Rounds a scaled sample to the integer grid of full scale `scale`, clipping (and
-    /// counting) values beyond it.
-    fn quantize(&mut self, scaled: f32, scale: f32) -> i32 {
-        let rounded = scaled.round();
-        let clipped = rounded.clamp(-scale, scale - 1.0);
-        if clipped != rounded {
-            self.clipped_samples += 1;
+            (bits, Some(flac)) => {
+                let samples = quantize(channels, first_frame, bits, &mut chunk.clipped_samples);
+                let pcm = le_bytes(&samples, self.format.bytes_per_sample());
+                let (bytes, sizes) = flac.encode(&samples, first_frame)?;
+                chunk.bytes = bytes;
+                chunk.flac = Some(FlacChunk { pcm, sizes });
+            }
         }
-        clipped as i32
+        Ok(chunk)
     }
 }
 
-/// Triangular (TPDF) dither noise of ±1 LSB peak: the sum of two uniform variables, from an
-/// xorshift64* generator.
-struct Tpdf {
-    /// Generator state (never zero).
-    state: u64,
-}
-
-impl Tpdf {
-    /// A generator with the given seed (zero is replaced, xorshift needs a non-zero state).
-    fn new(seed: u64) -> Self {
-        Self {
-            state: if seed == 0 { DITHER_SEED } else { seed },
+/// Interleaved integer samples of `channels` at `bits` (16: TPDF-dithered), counting clips.
+fn quantize(channels: &[&[f32]], first_frame: u64, bits: BitsArg, clipped: &mut u64) -> Vec<i32> {
+    let frames = channels.first().map_or(0, |c| c.len());
+    let mut samples = Vec::with_capacity(frames * channels.len());
+    for frame in 0..frames {
+        let position = first_frame + frame as u64;
+        for (channel, plane) in channels.iter().enumerate() {
+            let sample = plane[frame];
+            let value = match bits {
+                BitsArg::Int16 => {
+                    let dithered = sample * INT16_SCALE + tpdf(channel, position);
+                    quantize_one(dithered, INT16_SCALE, clipped)
+                }
+                _ => quantize_one(sample * INT24_SCALE, INT24_SCALE, clipped),
+            };
+            samples.push(value);
         }
     }
+    samples
+}
 
-    /// A uniform value in [0, 1).
-    fn uniform(&mut self) -> f32 {
-        self.state ^= self.state >> 12;
-        self.state ^= self.state << 25;
-        self.state ^= self.state >> 27;
-        let bits = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40;
-        bits as f32 / (1u64 << 24) as f32
+/// Rounds a scaled sample to the integer grid of full scale `scale`, clipping (and counting)
+/// values beyond it. NaN cannot reach here (the engine never outputs it) and would become 0.
+fn quantize_one(scaled: f32, scale: f32, clipped: &mut u64) -> i32 {
+    let rounded = scaled.round();
+    let limited = rounded.clamp(-scale, scale - 1.0);
+    if limited != rounded {
+        *clipped += 1;
     }
+    limited as i32
+}
 
-    /// The next dither value in LSB, in (-1, 1).
-    fn next(&mut self) -> f32 {
-        self.uniform() - self.uniform()
+/// Interleaved integer samples as little-endian bytes of `bytes_per_sample` each.
+fn le_bytes(samples: &[i32], bytes_per_sample: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(samples.len() * bytes_per_sample);
+    for sample in samples {
+        bytes.extend_from_slice(&sample.to_le_bytes()[..bytes_per_sample]);
     }
+    bytes
+}
+
+/// Triangular (TPDF) dither of ±1 LSB peak for `channel` at frame `position`: the difference
+/// of two uniform variables taken from one hash of the position, so any chunk of the file
+/// can be dithered on its own and still match a sequential pass.
+fn tpdf(channel: usize, position: u64) -> f32 {
+    let hash = splitmix64(DITHER_SEED ^ position ^ ((channel as u64) << 48));
+    let mask = (1u64 << DITHER_UNIFORM_BITS) - 1;
+    let scale = (1u64 << DITHER_UNIFORM_BITS) as f32;
+    let a = (hash & mask) as f32 / scale;
+    let b = ((hash >> DITHER_UNIFORM_BITS) & mask) as f32 / scale;
+    a - b
+}
+
+/// The splitmix64 finaliser: a well-mixed 64-bit hash of `x`.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
@@ -212,8 +213,7 @@ mod tests {
 
     #[test]
     fn tpdf_is_triangular_within_one_lsb() {
-        let mut tpdf = Tpdf::new(1);
-        let values: Vec<f32> = (0..100_000).map(|_| tpdf.next()).collect();
+        let values: Vec<f32> = (0..100_000).map(|i| tpdf(1, i)).collect();
         assert!(values.iter().all(|v| v.abs() < 1.0));
         let mean = values.iter().sum::<f32>() / values.len() as f32;
         let variance = values.iter().map(|v| v * v).sum::<f32>() / values.len() as f32;
@@ -222,5 +222,25 @@ mod tests {
         assert!((variance - 1.0 / 6.0).abs() < 0.005, "variance {variance}");
         let central = values.iter().filter(|v| v.abs() < 0.5).count() as f32;
         assert!((central / values.len() as f32 - 0.75).abs() < 0.01);
+        // Channels get independent noise.
+        let other: Vec<f32> = (0..100_000).map(|i| tpdf(0, i)).collect();
+        let product = values.iter().zip(&other).map(|(a, b)| a * b).sum::<f32>();
+        assert!((product / values.len() as f32).abs() < 0.005);
+    }
+
+    #[test]
+    fn a_chunk_encodes_the_same_bytes_wherever_it_is_cut() {
+        let noise: Vec<f32> = (0..10_000).map(|i| tpdf(3, i) * 0.4).collect();
+        for bits in [BitsArg::Int16, BitsArg::Int24, BitsArg::Float32] {
+            let format = OutputFormat {
+                container: Container::Wav,
+                bits,
+            };
+            let encoder = ChunkEncoder::new(format, 48_000, 1).unwrap();
+            let whole = encoder.encode(&[&noise], 0).unwrap().bytes;
+            let head = encoder.encode(&[&noise[..3_333]], 0).unwrap().bytes;
+            let tail = encoder.encode(&[&noise[3_333..]], 3_333).unwrap().bytes;
+            assert_eq!([head, tail].concat(), whole, "{bits:?}");
+        }
     }
 }

@@ -10,10 +10,16 @@ mod demo;
 mod encode;
 mod eq;
 mod error;
+mod flac;
+mod loudness;
+mod output;
 mod paths;
+mod pipeline;
 mod preset;
 mod progress;
 mod render;
+mod report;
+mod segments;
 
 use std::process::ExitCode;
 

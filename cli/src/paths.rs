@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::encode::Container;
 use crate::error::{CliError, FileError};
 
-/// Extension of every output file.
-const OUTPUT_EXTENSION: &str = "wav";
+/// Extensions of the files bark-eq writes; `-o` with one of them names a file.
+const OUTPUT_EXTENSIONS: [&str; 2] = ["wav", "flac"];
 /// Audio extensions bark-eq reads but does not write; as `-o` they are a mistake.
-const AUDIO_EXTENSIONS: [&str; 6] = ["flac", "mp3", "ogg", "oga", "aif", "aiff"];
+const AUDIO_EXTENSIONS: [&str; 5] = ["mp3", "ogg", "oga", "aif", "aiff"];
 
 /// One input and where its output goes, or why it cannot be rendered.
 #[derive(Debug)]
@@ -19,23 +20,43 @@ pub struct Job {
     pub output: Result<PathBuf, FileError>,
 }
 
+/// The container `-o output` implies: its extension when it names a file, else `None`.
+pub fn container_of(output: &Path) -> Option<Container> {
+    if output.is_dir() {
+        return None;
+    }
+    match output_extension(output)?.as_str() {
+        "flac" => Some(Container::Flac),
+        _ => Some(Container::Wav),
+    }
+}
+
 /// Plans the outputs of `inputs` for `-o output`: a directory (created if missing), or a .wav
-/// file when there is one input. Errors that concern one file go into its [`Job`]; errors
-/// that concern the whole command are returned.
+/// or .flac file when there is one input; files in a directory get `container`'s extension.
+/// Errors that concern one file go into its [`Job`]; errors that concern the whole command are
+/// returned.
 pub fn plan_outputs(
     inputs: &[PathBuf],
     output: &Path,
     suffix: &str,
     force: bool,
+    container: Container,
 ) -> Result<Vec<Job>, CliError> {
-    let names_a_file = !output.is_dir() && has_wav_extension(output);
+    let names_a_file = container_of(output).is_some();
+    if names_a_file && container_of(output) != Some(container) {
+        return Err(CliError::Usage(format!(
+            "-o {} does not end in .{}, the output format asked for",
+            output.display(),
+            container.extension()
+        )));
+    }
     let other_format = output
         .extension()
         .and_then(|e| e.to_str())
         .filter(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
     if let Some(extension) = other_format.filter(|_| !output.is_dir()) {
         return Err(CliError::Usage(format!(
-            "-o {}: bark-eq writes WAV files only, not .{extension}; name the output .wav or give a directory",
+            "-o {}: bark-eq writes WAV and FLAC files, not .{extension}; name the output .wav or .flac, or give a directory",
             output.display()
         )));
     }
@@ -46,7 +67,7 @@ pub fn plan_outputs(
     }
     if names_a_file && inputs.len() > 1 {
         return Err(CliError::Usage(format!(
-            "-o {} names a .wav file, but {} inputs were given; pass a directory instead",
+            "-o {} names a file, but {} inputs were given; pass a directory instead",
             output.display(),
             inputs.len()
         )));
@@ -72,7 +93,7 @@ pub fn plan_outputs(
             let target = if names_a_file {
                 Ok(output.to_path_buf())
             } else {
-                output_name(input, suffix).map(|name| dir.join(name))
+                output_name(input, suffix, container.extension()).map(|name| dir.join(name))
             };
             let output = target.and_then(|target| {
                 check_input(input)?;
@@ -111,22 +132,21 @@ pub fn ensure_dir(dir: &Path) -> Result<(), CliError> {
     }
 }
 
-/// Whether `path` ends in `.wav` (any case).
-fn has_wav_extension(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case(OUTPUT_EXTENSION))
+/// The extension of `path` in lower case if it is one bark-eq writes.
+fn output_extension(path: &Path) -> Option<String> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    OUTPUT_EXTENSIONS
+        .contains(&extension.as_str())
+        .then_some(extension)
 }
 
-/// The output file name of `input`: its stem, the suffix, `.wav`.
-fn output_name(input: &Path, suffix: &str) -> Result<String, FileError> {
+/// The output file name of `input`: its stem, the suffix, the extension.
+fn output_name(input: &Path, suffix: &str, extension: &str) -> Result<String, FileError> {
     let stem = input
         .file_stem()
         .filter(|stem| !stem.is_empty() && *stem != "..")
         .ok_or(FileError::IsDirectory)?;
-    Ok(format!(
-        "{}{suffix}.{OUTPUT_EXTENSION}",
-        stem.to_string_lossy()
-    ))
+    Ok(format!("{}{suffix}.{extension}", stem.to_string_lossy()))
 }
 
 /// Fails early for inputs that are missing or directories.
@@ -167,13 +187,13 @@ mod tests {
     #[test]
     fn output_names_keep_the_stem() {
         assert_eq!(
-            output_name(Path::new("a/b/song.flac"), "_eq").unwrap(),
+            output_name(Path::new("a/b/song.flac"), "_eq", "wav").unwrap(),
             "song_eq.wav"
         );
         assert_eq!(
-            output_name(Path::new("take.1.wav"), "").unwrap(),
-            "take.1.wav"
+            output_name(Path::new("take.1.wav"), "", "flac").unwrap(),
+            "take.1.flac"
         );
-        assert!(output_name(Path::new(".."), "").is_err());
+        assert!(output_name(Path::new(".."), "", "wav").is_err());
     }
 }

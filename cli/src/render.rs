@@ -1,30 +1,46 @@
-//! Rendering one file: decode → engine → latency-compensated WAV, streamed block by block.
+//! Rendering one file: decode → engine → latency-compensated WAV or FLAC, in segments
+//! (see `segments.rs`), on one thread or on all of them.
 
-use std::ops::Range;
 use std::path::Path;
 
+use bark_eq_dsp::schema::{ParamId, ParamValue};
 use bark_eq_dsp::{Engine, EqSettings};
 use indicatif::ProgressBar;
 
-use crate::args::BitsArg;
 use crate::cancel;
 use crate::decode::AudioReader;
-use crate::encode::WavOutput;
+use crate::encode::{ChunkEncoder, OutputFormat};
 use crate::error::FileError;
+use crate::loudness::{matching_gain_db, Loudness, Meter};
+use crate::output::OutputFile;
+use crate::pipeline::{self, Sink};
 use crate::progress::Progress;
-
-/// Frames of silence fed per call while flushing the engine's tail.
-const FLUSH_BLOCK_FRAMES: usize = 4096;
+use crate::segments::{can_split, Feeder, SegmentPlan};
 
 /// How every file of a render is written.
 #[derive(Debug, Clone, Copy)]
 pub struct RenderConfig {
     /// The EQ settings.
     pub settings: EqSettings,
-    /// Output sample format.
-    pub bits: BitsArg,
+    /// Container and sample format written.
+    pub format: OutputFormat,
     /// Replace existing outputs.
     pub overwrite: bool,
+    /// Render each file in segments on all threads of the pool (when the engine allows it).
+    pub split: bool,
+    /// Measure the loudness of input and output.
+    pub measure_loudness: bool,
+    /// Set the output gain so that the output is as loud as the input.
+    pub match_loudness: bool,
+}
+
+/// The loudness of a file before and after.
+#[derive(Debug, Clone, Copy)]
+pub struct LoudnessReport {
+    /// The input's loudness.
+    pub input: Loudness,
+    /// The output's loudness.
+    pub output: Loudness,
 }
 
 /// What rendering one file produced.
@@ -38,6 +54,10 @@ pub struct RenderReport {
     pub num_channels: usize,
     /// Integer samples clipped (0 for float output).
     pub clipped_samples: u64,
+    /// The settings the file was rendered with (`--match-loudness` changes the output gain).
+    pub settings: EqSettings,
+    /// Loudness of input and output, when measured.
+    pub loudness: Option<LoudnessReport>,
 }
 
 impl RenderReport {
@@ -67,26 +87,94 @@ pub fn render_file(
     if cancel::is_cancelled() {
         return Err(FileError::Cancelled);
     }
+    let mut settings = config.settings;
+    if config.match_loudness {
+        let (before, after) = measure(input, config, &settings)?;
+        if let Some(change_db) = matching_gain_db(&before, &after) {
+            settings.output_gain_db = matched_output_gain_db(settings.output_gain_db, change_db)?;
+        }
+    }
     let mut reader = AudioReader::open(input)?;
-    let mut engine = engine_for(&reader, &config.settings)?;
+    let (rate_hz, num_channels) = (reader.sample_rate_hz(), reader.num_channels());
+    let engine = engine_for(&reader, &settings)?;
+    let plan = SegmentPlan::new(&engine, config.split && can_split(&engine));
+    let encoder = ChunkEncoder::new(config.format, rate_hz, num_channels)?;
+    let mut file = OutputFile::create(output, rate_hz, num_channels, config.format)?;
+    let mut meters = if config.measure_loudness || config.match_loudness {
+        Some((
+            Meter::new(num_channels, rate_hz)?,
+            Meter::new(num_channels, rate_hz)?,
+        ))
+    } else {
+        None
+    };
     let bar = progress.file_bar(&display_name(input), reader.expected_frames());
-    let mut wav = WavOutput::create(
-        output,
-        reader.sample_rate_hz(),
-        reader.num_channels(),
-        config.bits,
-    )?;
-    let frames = stream_through(&mut reader, &mut engine, bar.bar(), |planes, range| {
-        wav.write(planes, range)
-    })?;
-    let clipped_samples = wav.clipped_samples();
-    wav.commit(config.overwrite)?;
+    let (input_meter, output_meter) = match &mut meters {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
+    let mut feeder = Feeder::new(&mut reader, plan, input_meter, bar.bar());
+    let mut sink = Sink {
+        encoder: Some(&encoder),
+        file: Some(&mut file),
+        meter: output_meter,
+    };
+    pipeline::run(&mut feeder, engine, plan, &settings, &mut sink)?;
+    let frames = feeder.total_frames().unwrap_or(0);
+    let loudness = match &meters {
+        Some((a, b)) => Some(LoudnessReport {
+            input: a.loudness()?,
+            output: b.loudness()?,
+        }),
+        None => None,
+    };
+    let clipped_samples = file.clipped_samples();
+    debug_assert_eq!(file.frames(), frames);
+    file.commit(config.overwrite)?;
     Ok(RenderReport {
         frames,
-        sample_rate_hz: reader.sample_rate_hz(),
-        num_channels: reader.num_channels(),
+        sample_rate_hz: rate_hz,
+        num_channels,
         clipped_samples,
+        settings,
+        loudness,
     })
+}
+
+/// The loudness of `input` and of its render with `settings`, without writing anything.
+fn measure(
+    input: &Path,
+    config: &RenderConfig,
+    settings: &EqSettings,
+) -> Result<(Loudness, Loudness), FileError> {
+    let mut reader = AudioReader::open(input)?;
+    let (rate_hz, num_channels) = (reader.sample_rate_hz(), reader.num_channels());
+    let engine = engine_for(&reader, settings)?;
+    let plan = SegmentPlan::new(&engine, config.split && can_split(&engine));
+    let mut input_meter = Meter::new(num_channels, rate_hz)?;
+    let mut output_meter = Meter::new(num_channels, rate_hz)?;
+    let hidden = ProgressBar::hidden();
+    let mut feeder = Feeder::new(&mut reader, plan, Some(&mut input_meter), &hidden);
+    let mut sink = Sink {
+        encoder: None,
+        file: None,
+        meter: Some(&mut output_meter),
+    };
+    pipeline::run(&mut feeder, engine, plan, settings, &mut sink)?;
+    Ok((input_meter.loudness()?, output_meter.loudness()?))
+}
+
+/// The output gain after adding `change_db`, refused beyond the parameter's range.
+fn matched_output_gain_db(output_gain_db: f32, change_db: f64) -> Result<f32, FileError> {
+    let gain_db = output_gain_db + change_db as f32;
+    ParamValue::GainDb(gain_db)
+        .check(ParamId::Output)
+        .map(|()| gain_db)
+        .map_err(|reason| {
+            FileError::Unsupported(format!(
+                "--match-loudness needs an output gain of {gain_db:+.1} dB: {reason}"
+            ))
+        })
 }
 
 /// The file name shown on a progress bar.
@@ -94,49 +182,4 @@ pub fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Streams the whole file through `engine` and hands the output to `emit` (planar channels
-/// and the range of valid frames), latency-compensated: the first `latency` output frames
-/// are dropped and `latency` frames of silence flush the tail, so exactly as many frames come
-/// out as went in, each at its input's position. Returns that number of frames.
-/// Stops with [`FileError::Cancelled`] at the first block after Ctrl-C.
-pub fn stream_through(
-    reader: &mut AudioReader,
-    engine: &mut Engine,
-    progress: &ProgressBar,
-    mut emit: impl FnMut(&[Vec<f32>], Range<usize>) -> Result<(), FileError>,
-) -> Result<u64, FileError> {
-    let latency = engine.latency_samples() as usize;
-    let mut to_drop = latency;
-    let mut planes: Vec<Vec<f32>> = vec![Vec::new(); reader.num_channels()];
-    let mut frames_in = 0u64;
-    let mut run_block = |planes: &mut Vec<Vec<f32>>, to_drop: &mut usize| {
-        let len = planes.first().map_or(0, Vec::len);
-        let mut channels: Vec<&mut [f32]> = planes.iter_mut().map(Vec::as_mut_slice).collect();
-        engine.process(&mut channels);
-        let skip = (*to_drop).min(len);
-        *to_drop -= skip;
-        emit(planes, skip..len)
-    };
-    while reader.next_block(&mut planes)? {
-        if cancel::is_cancelled() {
-            return Err(FileError::Cancelled);
-        }
-        let len = planes.first().map_or(0, Vec::len);
-        frames_in += len as u64;
-        run_block(&mut planes, &mut to_drop)?;
-        progress.inc(len as u64);
-    }
-    let mut flush_left = latency;
-    while flush_left > 0 {
-        let len = flush_left.min(FLUSH_BLOCK_FRAMES);
-        for plane in planes.iter_mut() {
-            plane.clear();
-            plane.resize(len, 0.0);
-        }
-        run_block(&mut planes, &mut to_drop)?;
-        flush_left -= len;
-    }
-    Ok(frames_in)
 }

@@ -238,11 +238,22 @@ fn output_argument_mistakes_are_usage_errors() {
     let dir = temp_dir();
     good_wav(dir.path(), "a.wav");
     good_wav(dir.path(), "b.wav");
-    let cases: [(&[&str], &str); 3] = [
-        (&["a.wav", "-o", "a.flac"], "writes WAV files only"),
+    let cases: [(&[&str], &str); 5] = [
         (
-            &["a.wav", "b.wav", "-o", "both.wav"],
-            "names a .wav file, but 2 inputs",
+            &["a.wav", "-o", "a.mp3"],
+            "writes WAV and FLAC files, not .mp3",
+        ),
+        (
+            &["a.wav", "b.wav", "-o", "both.flac"],
+            "names a file, but 2 inputs",
+        ),
+        (
+            &["a.wav", "-o", "a-eq.wav", "--format", "flac"],
+            "does not end in .flac",
+        ),
+        (
+            &["a.wav", "-o", "a-eq.flac", "--bits", "32"],
+            "FLAC cannot hold",
         ),
         (
             &["a.wav", "-o", "out", "--suffix", "/../x"],

@@ -1,0 +1,228 @@
+//! Writing output files safely: into a temporary file beside the target, the header patched
+//! when the length is known, flushed to disk and renamed into place only when complete.
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use hound::{SampleFormat, WavSpec, WavWriter};
+use tempfile::TempPath;
+
+use crate::args::BitsArg;
+use crate::cancel::TempFileGuard;
+use crate::encode::{Container, EncodedChunk, OutputFormat};
+use crate::error::FileError;
+use crate::flac::FlacStreamInfo;
+
+/// Prefix of temporary files, so a leftover one is easy to recognise.
+pub const TEMP_PREFIX: &str = ".bark-eq-";
+/// Suffix of temporary files.
+pub const TEMP_SUFFIX: &str = ".tmp";
+/// Byte offset of the RIFF chunk size in a WAV file.
+const RIFF_SIZE_OFFSET: u64 = 4;
+/// Bytes of the RIFF header before the size counts ("RIFF" and the size itself).
+const RIFF_PREAMBLE_BYTES: u64 = 8;
+
+/// What the header needs to know at the end.
+enum Header {
+    /// WAV: the header length (the data size is its last four bytes).
+    Wav {
+        /// Bytes before the sample data.
+        header_len: u64,
+    },
+    /// FLAC: the STREAMINFO being gathered.
+    Flac(FlacStreamInfo),
+}
+
+/// An output file being written to a temporary path; dropped without
+/// [`OutputFile::commit`], it leaves nothing behind.
+pub struct OutputFile {
+    /// The temporary file.
+    file: File,
+    /// Keeps the temporary file listed for Ctrl-C cleanup while it exists.
+    _guard: TempFileGuard,
+    /// The temporary file's path; deleted when dropped.
+    temp_path: TempPath,
+    /// Where the file goes when complete.
+    final_path: PathBuf,
+    /// Header state.
+    header: Header,
+    /// Bytes of audio data written after the header.
+    data_bytes: u64,
+    /// Frames written.
+    frames: u64,
+    /// Integer samples clipped so far.
+    clipped_samples: u64,
+}
+
+impl OutputFile {
+    /// Creates a temporary file in `final_path`'s directory and writes the header of a file of
+    /// this format.
+    pub fn create(
+        final_path: &Path,
+        sample_rate_hz: u32,
+        num_channels: usize,
+        format: OutputFormat,
+    ) -> Result<Self, FileError> {
+        let dir = match final_path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let write_error = |source| FileError::Write {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let (header_bytes, header) = match format.container {
+            Container::Wav => {
+                let bytes = wav_header(sample_rate_hz, num_channels, format.bits)?;
+                let header_len = bytes.len() as u64;
+                (bytes, Header::Wav { header_len })
+            }
+            Container::Flac => {
+                let info =
+                    FlacStreamInfo::new(sample_rate_hz, num_channels, format.bits_per_sample())?;
+                (info.header_bytes()?, Header::Flac(info))
+            }
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // Like any new file: readable by others unless the umask says otherwise.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(write_error)?;
+        let guard = TempFileGuard::new(temp.path());
+        let (mut file, temp_path) = temp.into_parts();
+        file.write_all(&header_bytes).map_err(write_error)?;
+        Ok(Self {
+            file,
+            _guard: guard,
+            temp_path,
+            final_path: final_path.to_path_buf(),
+            header,
+            data_bytes: 0,
+            frames: 0,
+            clipped_samples: 0,
+        })
+    }
+
+    /// Appends the next chunk (chunks must come in file order).
+    pub fn write_chunk(&mut self, chunk: &EncodedChunk) -> Result<(), FileError> {
+        debug_assert_eq!(chunk.first_frame, self.frames, "chunks out of order");
+        self.file
+            .write_all(&chunk.bytes)
+            .map_err(|source| self.write_error(source))?;
+        self.data_bytes += chunk.bytes.len() as u64;
+        self.frames += chunk.frames as u64;
+        self.clipped_samples += chunk.clipped_samples;
+        if let (Header::Flac(info), Some(flac)) = (&mut self.header, &chunk.flac) {
+            info.add(chunk.frames, flac);
+        }
+        if let Header::Wav { header_len } = self.header {
+            if header_len - RIFF_PREAMBLE_BYTES + self.data_bytes > u64::from(u32::MAX) {
+                return Err(FileError::Unsupported(
+                    "the output exceeds the 4 GiB a WAV file can hold; use --format flac"
+                        .to_string(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Integer samples clipped so far (float output never clips).
+    pub fn clipped_samples(&self) -> u64 {
+        self.clipped_samples
+    }
+
+    /// Frames written so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Completes the header, flushes the file to disk and renames it into place. Without
+    /// `overwrite` the rename fails if the target appeared meanwhile.
+    pub fn commit(mut self, overwrite: bool) -> Result<(), FileError> {
+        let (offset, bytes) = match &self.header {
+            &Header::Wav { header_len } => {
+                let riff_size = (header_len - RIFF_PREAMBLE_BYTES + self.data_bytes) as u32;
+                let data_size = self.data_bytes as u32;
+                self.patch(RIFF_SIZE_OFFSET, &riff_size.to_le_bytes())?;
+                (header_len - 4, data_size.to_le_bytes().to_vec())
+            }
+            Header::Flac(info) => (0, info.header_bytes()?),
+        };
+        self.patch(offset, &bytes)?;
+        let Self {
+            file,
+            _guard,
+            temp_path,
+            final_path,
+            ..
+        } = self;
+        let write_error = |source| FileError::Write {
+            path: final_path.clone(),
+            source,
+        };
+        file.sync_all().map_err(write_error)?;
+        drop(file);
+        let persisted = if overwrite {
+            temp_path.persist(&final_path)
+        } else {
+            temp_path.persist_noclobber(&final_path)
+        };
+        // On failure the error carries the temporary path, which is deleted when dropped.
+        persisted.map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                FileError::OutputExists(final_path.clone())
+            } else {
+                write_error(e.error)
+            }
+        })
+    }
+
+    /// Overwrites `bytes` at `offset` (the file position is left at the end).
+    fn patch(&mut self, offset: u64, bytes: &[u8]) -> Result<(), FileError> {
+        let result = self
+            .file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| self.file.write_all(bytes))
+            .and_then(|()| self.file.seek(SeekFrom::End(0)).map(|_| ()));
+        result.map_err(|source| self.write_error(source))
+    }
+
+    /// A write error naming the output.
+    fn write_error(&self, source: std::io::Error) -> FileError {
+        FileError::Write {
+            path: self.final_path.clone(),
+            source,
+        }
+    }
+}
+
+/// The header of an empty WAV file of this format, as hound writes it (the sizes are patched
+/// at the end).
+fn wav_header(
+    sample_rate_hz: u32,
+    num_channels: usize,
+    bits: BitsArg,
+) -> Result<Vec<u8>, FileError> {
+    let channels = u16::try_from(num_channels).map_err(|_| {
+        FileError::Unsupported(format!("{num_channels} channels (WAV allows 65535)"))
+    })?;
+    let (bits_per_sample, sample_format) = match bits {
+        BitsArg::Int16 => (16, SampleFormat::Int),
+        BitsArg::Int24 => (24, SampleFormat::Int),
+        BitsArg::Float32 => (32, SampleFormat::Float),
+    };
+    let spec = WavSpec {
+        channels,
+        sample_rate: sample_rate_hz,
+        bits_per_sample,
+        sample_format,
+    };
+    let mut header = std::io::Cursor::new(Vec::new());
+    WavWriter::new(&mut header, spec)?.finalize()?;
+    Ok(header.into_inner())
+}

@@ -1,0 +1,229 @@
+//! One file as a sequence of output segments, each rendered from a buffer of input that
+//! holds everything its output frames depend on.
+//!
+//! The engine's output is its input delayed by N, and the STFT frames are aligned to the
+//! stream start (one every hop H = N/4, from sample 0). Output frame f (latency compensated)
+//! is the sum of the four frames that end at the hop boundaries e, e − H, e − 2H, e − 3H with
+//! e = ⌊(f + N)/H⌋·H, so it depends only on the input from e − 3H − N ≥ f − 3H, rounded down
+//! to a hop. A fresh engine started at a hop boundary s − W (W a multiple of H, at least 3H)
+//! therefore computes every frame that reaches output frames ≥ s exactly as one pass does:
+//! same samples in, same arithmetic, same sums in the same order. The output is
+//! byte-identical; the tests in `pipeline.rs` check it sample for sample, and that 2H is too
+//! little.
+//!
+//! A segment for output frames [s, s + L) is the input [s − W, s + L + N) (silence past the
+//! end of the file) in split mode, or just the new input [s + N, s + L + N) for an engine that
+//! carries on from the previous segment (sequential mode).
+
+use std::ops::Range;
+
+use bark_eq_dsp::Engine;
+use indicatif::ProgressBar;
+
+use crate::cancel;
+use crate::decode::AudioReader;
+use crate::error::FileError;
+use crate::flac::FLAC_BLOCK_FRAMES;
+use crate::loudness::Meter;
+
+/// Hops of input before a segment's first output frame that its frames reach back to.
+pub const MIN_WARMUP_HOPS: usize = 3;
+/// Shortest segment, in seconds of audio.
+const SEGMENT_SECONDS: f64 = 4.0;
+/// Shortest segment, in FFT lengths (keeps the warm-up and lookahead, 2N, under 3 %).
+const SEGMENT_FFT_LENGTHS: usize = 64;
+
+/// Whether a file may be rendered in independent segments whose output is byte-identical to
+/// one pass. True for the STFT engine, whose memory is the N + 3H samples behind a frame. An
+/// engine with unbounded memory (an IIR filter: the "Zero latency" phase mode, which reports
+/// latency 0) cannot be restarted exactly, so it renders in one pass; extend this test when
+/// the engine gains such modes.
+pub fn can_split(engine: &Engine) -> bool {
+    engine.latency_samples() > 0
+}
+
+/// How a file is cut into segments.
+#[derive(Debug, Clone, Copy)]
+pub struct SegmentPlan {
+    /// Output frames per segment (the last may be shorter): a multiple of the hop and of the
+    /// FLAC block.
+    pub segment_frames: usize,
+    /// The engine's latency N: output frame f is the engine's output frame f + N.
+    pub latency: usize,
+    /// Split mode: the input frames a fresh engine is fed before a segment's first output
+    /// frame (a multiple of the hop, at least [`MIN_WARMUP_HOPS`] hops). `None`: sequential.
+    pub warmup: Option<usize>,
+}
+
+impl SegmentPlan {
+    /// Segments of at least [`SEGMENT_SECONDS`] and [`SEGMENT_FFT_LENGTHS`] FFT lengths; split
+    /// (warmed up by one FFT length) if `split`, else sequential.
+    pub fn new(engine: &Engine, split: bool) -> Self {
+        let fft_len = engine.fft_len();
+        let seconds = (SEGMENT_SECONDS * f64::from(engine.sample_rate_hz())).ceil() as usize;
+        let granule = engine.hop_len().max(FLAC_BLOCK_FRAMES);
+        let frames = seconds.max(SEGMENT_FFT_LENGTHS * fft_len).div_ceil(granule) * granule;
+        Self::with_segment_frames(engine, frames, split.then_some(fft_len))
+    }
+
+    /// A plan with the given segment length and warm-up (both rounded up to whole hops and
+    /// FLAC blocks); for tests that cut short signals into many segments.
+    pub fn with_segment_frames(engine: &Engine, frames: usize, warmup: Option<usize>) -> Self {
+        let hop = engine.hop_len();
+        let granule = hop.max(FLAC_BLOCK_FRAMES);
+        Self {
+            segment_frames: frames.max(1).div_ceil(granule) * granule,
+            latency: engine.latency_samples() as usize,
+            warmup: warmup.map(|w| w.max(MIN_WARMUP_HOPS * hop).div_ceil(hop) * hop),
+        }
+    }
+}
+
+/// The input that one segment's output frames need, and where those frames are.
+pub struct Segment {
+    /// Input planes, from input frame `input_start` (silence past the end of the file).
+    pub planes: Vec<Vec<f32>>,
+    /// First input frame in `planes`.
+    pub input_start: u64,
+    /// First output frame of the segment.
+    pub output_start: u64,
+    /// Output frames of the segment.
+    pub output_len: usize,
+    /// Rendered by a reset engine (split mode) rather than one carrying on.
+    pub fresh: bool,
+}
+
+impl Segment {
+    /// Renders the segment in place with `engine` (reset first if the segment is fresh) and
+    /// returns where its output frames are in `planes`.
+    pub fn render(&mut self, engine: &mut Engine, latency: usize) -> Range<usize> {
+        if self.fresh {
+            engine.reset();
+        }
+        let mut channels: Vec<&mut [f32]> = self.planes.iter_mut().map(Vec::as_mut_slice).collect();
+        engine.process(&mut channels);
+        let start = (self.output_start + latency as u64 - self.input_start) as usize;
+        start..start + self.output_len
+    }
+}
+
+/// Reads a file and hands out its segments in order.
+pub struct Feeder<'a> {
+    /// The decoder.
+    reader: &'a mut AudioReader,
+    /// How the file is cut.
+    plan: SegmentPlan,
+    /// Decoded input not yet handed out in full, from frame `pending_start`.
+    pending: Vec<Vec<f32>>,
+    /// First input frame in `pending`.
+    pending_start: u64,
+    /// Input frames in the file, once the end has been reached.
+    total_frames: Option<u64>,
+    /// Index of the next segment.
+    next_index: u64,
+    /// Measures the input as it is read (`--report`).
+    meter: Option<&'a mut Meter>,
+    /// Advanced by the input frames read.
+    progress: &'a ProgressBar,
+}
+
+impl<'a> Feeder<'a> {
+    /// A feeder of `reader` cut by `plan`.
+    pub fn new(
+        reader: &'a mut AudioReader,
+        plan: SegmentPlan,
+        meter: Option<&'a mut Meter>,
+        progress: &'a ProgressBar,
+    ) -> Self {
+        let pending = vec![Vec::new(); reader.num_channels()];
+        Self {
+            reader,
+            plan,
+            pending,
+            pending_start: 0,
+            total_frames: None,
+            next_index: 0,
+            meter,
+            progress,
+        }
+    }
+
+    /// Input frames in the file (known once the last segment has been handed out).
+    pub fn total_frames(&self) -> Option<u64> {
+        self.total_frames
+    }
+
+    /// The next segment, or `None` after the last. Stops with [`FileError::Cancelled`] after
+    /// Ctrl-C.
+    pub fn next_segment(&mut self) -> Result<Option<Segment>, FileError> {
+        if cancel::is_cancelled() {
+            return Err(FileError::Cancelled);
+        }
+        let SegmentPlan {
+            segment_frames,
+            latency,
+            warmup,
+        } = self.plan;
+        let index = self.next_index;
+        let output_start = index * segment_frames as u64;
+        self.read_until(output_start + (segment_frames + latency) as u64)?;
+        let output_len = match self.total_frames {
+            Some(total) if output_start >= total => return Ok(None),
+            Some(total) => (total - output_start).min(segment_frames as u64) as usize,
+            None => segment_frames,
+        };
+        let input_end = output_start + (output_len + latency) as u64;
+        // The next segment's input starts here; keep it, hand out the rest.
+        let next_output = output_start + segment_frames as u64;
+        let keep_from = match warmup {
+            Some(warmup) => next_output.saturating_sub(warmup as u64),
+            None => next_output + latency as u64,
+        };
+        let input_start = self.pending_start;
+        let keep_at = (keep_from - input_start) as usize;
+        let input_len = (input_end - input_start) as usize;
+        let capacity = segment_frames + 2 * latency + warmup.unwrap_or(0);
+        let mut planes = Vec::with_capacity(self.pending.len());
+        for plane in &mut self.pending {
+            let mut kept = Vec::with_capacity(capacity);
+            kept.extend_from_slice(&plane[keep_at.min(plane.len())..]);
+            let mut taken = std::mem::replace(plane, kept);
+            taken.resize(input_len, 0.0);
+            planes.push(taken);
+        }
+        self.pending_start = keep_from;
+        self.next_index += 1;
+        Ok(Some(Segment {
+            planes,
+            input_start,
+            output_start,
+            output_len,
+            fresh: warmup.is_some(),
+        }))
+    }
+
+    /// Decodes until `pending` reaches input frame `end` or the file ends.
+    fn read_until(&mut self, end: u64) -> Result<(), FileError> {
+        while self.total_frames.is_none() {
+            let have = self.pending_start + self.pending.first().map_or(0, Vec::len) as u64;
+            if have >= end {
+                break;
+            }
+            let frames = self.reader.append_block(&mut self.pending)?;
+            if frames == 0 {
+                self.total_frames = Some(have);
+                break;
+            }
+            if let Some(meter) = self.meter.as_deref_mut() {
+                let fresh: Vec<&[f32]> = self
+                    .pending
+                    .iter()
+                    .map(|plane| &plane[plane.len() - frames..])
+                    .collect();
+                meter.add(&fresh)?;
+            }
+            self.progress.inc(frames as u64);
+        }
+        Ok(())
+    }
+}
