@@ -59,6 +59,11 @@ pub fn gain_db_at(mode: CurveMode, gains_db: &[f32; NUM_BANDS], freq_hz: f32) ->
     }
 }
 
+/// Gain in dB of the Smooth curve at `freq_hz`: what Zero latency mode realises.
+pub fn smooth_gain_db_at(gains_db: &[f32; NUM_BANDS], freq_hz: f32) -> f32 {
+    gain_db_at(CurveMode::Smooth, gains_db, freq_hz)
+}
+
 /// Per-bin lookup tables for one FFT size at one sample rate, built once in `activate`.
 #[derive(Clone, Debug)]
 pub struct BinLayout {

@@ -11,6 +11,7 @@ pub mod bands;
 pub mod curve;
 pub mod denormal;
 pub mod engine;
+pub mod iir;
 pub mod kernels;
 pub mod loudness;
 pub mod math;

@@ -81,6 +81,17 @@ pub fn from_mid_side(a: &mut [f32], b: &mut [f32]) {
     }
 }
 
+/// Replaces non-finite samples of `io` by silence and limits the rest to ±`limit`, in place.
+pub fn sanitize(io: &mut [f32], limit: f32) {
+    for sample in io.iter_mut() {
+        *sample = if sample.is_finite() {
+            sample.clamp(-limit, limit)
+        } else {
+            0.0
+        };
+    }
+}
+
 /// Finishes one channel's run: `io` holds the processed signal, `dry` the input delayed by
 /// the latency, sample for sample. Returns the bypass mix after the run.
 pub fn finish_channel(

@@ -291,6 +291,86 @@ impl SpectralFilter {
         kernels::overlap_read_pair([a, b], frames, self.windows(plan_index, at, run));
     }
 
+    /// Stores one run of a lone channel's input in its ring (sanitized like
+    /// [`SpectralFilter::exchange`] does) without producing output: the analysis side only,
+    /// for a mode that filters otherwise.
+    pub fn store(
+        &self,
+        plan_index: usize,
+        lane: &mut StftLane<f32>,
+        input: &[f32],
+        at: StreamPosition,
+        input_limit: f32,
+    ) {
+        let fft_size = self.plans[plan_index].fft_size;
+        let (ring, mirror) = lane.ring_run(fft_size, at.ring_pos, input.len());
+        kernels::store_sanitized(ring, mirror, input, input_limit);
+    }
+
+    /// [`SpectralFilter::store`] for a channel pair.
+    pub fn store_pair(
+        &self,
+        plan_index: usize,
+        lane: &mut StftLane<Complex32>,
+        input: [&[f32]; 2],
+        at: StreamPosition,
+        input_limit: f32,
+    ) {
+        let fft_size = self.plans[plan_index].fft_size;
+        let [a, b] = input;
+        let run = a.len().min(b.len());
+        let (ring, mirror) = lane.ring_run(fft_size, at.ring_pos, run);
+        kernels::store_sanitized_pair(ring, mirror, a, b, input_limit);
+    }
+
+    /// Adds the power |X[k]|² of the windowed frame of a lone channel that ends at
+    /// `at.ring_pos` to `input_power`, without filtering it.
+    pub fn analyze_frame(
+        &mut self,
+        plan_index: usize,
+        lane: &StftLane<f32>,
+        at: StreamPosition,
+        input_power: &mut [f32],
+    ) {
+        let plan = &self.plans[plan_index];
+        let fft_size = plan.fft_size;
+        let time = &mut self.time[..fft_size];
+        let spectrum = &mut self.spectrum[..fft_size / 2 + 1];
+        let history = lane.history(at.history_start(fft_size), fft_size);
+        kernels::window_into(time, history, &plan.window);
+        if plan
+            .forward
+            .process_with_scratch(time, spectrum, &mut self.scratch)
+            .is_ok()
+        {
+            for (acc, bin) in input_power.iter_mut().zip(spectrum.iter()) {
+                *acc += bin.norm_sqr();
+            }
+        }
+    }
+
+    /// [`SpectralFilter::analyze_frame`] for a channel pair: |A[k]|² + |B[k]|² per bin.
+    pub fn analyze_frame_pair(
+        &mut self,
+        plan_index: usize,
+        lane: &StftLane<Complex32>,
+        at: StreamPosition,
+        input_power: &mut [f32],
+    ) {
+        let plan = &self.plans[plan_index];
+        let fft_size = plan.fft_size;
+        let spectrum = &mut self.packed[..fft_size];
+        let windowed = &mut self.filtered[..fft_size];
+        let history = lane.history(at.history_start(fft_size), fft_size);
+        plan.packed_forward.process_immutable_with_scratch(
+            history,
+            spectrum,
+            &mut self.packed_scratch,
+        );
+        kernels::hann_spectrum(windowed, spectrum, None);
+        add_pair_power(input_power, windowed);
+    }
+
     /// Filters the frame of a lone channel that ends at `at.ring_pos` with plan `plan_index`:
     /// window the last N input samples, FFT, multiply bin by bin with the curve, inverse FFT
     /// into frame slot `at.newest_frame`.
@@ -355,7 +435,6 @@ impl SpectralFilter {
     ) {
         let plan = &self.plans[plan_index];
         let fft_size = plan.fft_size;
-        let half = fft_size / 2;
         let spectrum = &mut self.packed[..fft_size];
         let filtered = &mut self.filtered[..fft_size];
         let scratch = &mut self.packed_scratch[..];
@@ -367,12 +446,7 @@ impl SpectralFilter {
         match input_power {
             Some(power) => {
                 kernels::hann_spectrum(filtered, spectrum, None);
-                power[0] += filtered[0].norm_sqr();
-                let mirrored = filtered[half..].iter().rev();
-                let bins = power[1..=half].iter_mut().zip(&filtered[1..=half]);
-                for ((acc, z), z_mirror) in bins.zip(mirrored) {
-                    *acc += 0.5 * (z.norm_sqr() + z_mirror.norm_sqr());
-                }
+                add_pair_power(power, filtered);
                 kernels::apply_gains(kernels::as_floats_mut(filtered), gains);
             }
             None => kernels::hann_spectrum(filtered, spectrum, Some(gains)),
@@ -380,6 +454,18 @@ impl SpectralFilter {
         let frame = lane.frame_mut(fft_size, at.newest_frame);
         plan.packed_inverse
             .process_outofplace_with_scratch(filtered, frame, scratch);
+    }
+}
+
+/// Adds |A[k]|² + |B[k]|² = (|Z[k]|² + |Z[N−k]|²) / 2 of the packed spectrum `packed`
+/// (N bins of `a + i·b`) to `power` (N/2 + 1 bins).
+fn add_pair_power(power: &mut [f32], packed: &[Complex32]) {
+    let half = packed.len() / 2;
+    power[0] += packed[0].norm_sqr();
+    let mirrored = packed[half..].iter().rev();
+    let bins = power[1..=half].iter_mut().zip(&packed[1..=half]);
+    for ((acc, z), z_mirror) in bins.zip(mirrored) {
+        *acc += 0.5 * (z.norm_sqr() + z_mirror.norm_sqr());
     }
 }
 

@@ -2,6 +2,8 @@
 //! every setting moved while processing, FFT sizes switched, the analyzer on and off.
 
 use assert_no_alloc::{assert_no_alloc, AllocDisabler};
+use bark_eq_dsp::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
+use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
 use bark_eq_testkit::white_noise;
 
@@ -35,6 +37,21 @@ fn apply_and_process_never_allocate_whatever_changes() {
         settings.fft_size = size;
         run(&mut engine, &settings, 5000);
     }
+    for phase in [
+        PhaseMode::ZeroLatency,
+        PhaseMode::Linear,
+        PhaseMode::ZeroLatency,
+    ] {
+        settings.phase = phase;
+        run(&mut engine, &settings, 3000);
+        for target in StereoTarget::ALL {
+            settings.stereo = target;
+            settings.auto_gain = !settings.auto_gain;
+            settings.delta = !settings.delta;
+            settings.band_gains_db[7] = -settings.band_gains_db[7];
+            run(&mut engine, &settings, 2000);
+        }
+    }
     settings.bypass = true;
     run(&mut engine, &settings, 3000);
     settings.bypass = false;
@@ -46,4 +63,26 @@ fn apply_and_process_never_allocate_whatever_changes() {
         engine.set_analyzer_enabled(false);
     });
     assert!(audio.iter().flatten().all(|x| x.is_finite()));
+}
+
+#[test]
+fn the_iir_bank_solves_glides_and_processes_without_allocating() {
+    let design = ZeroLatencyDesign::new(48_000.0);
+    let mut filter = ZeroLatencyFilter::new(&design);
+    let mut coeffs = ZeroLatencyCoeffs::FLAT;
+    let mut left = vec![0.25f32; 256];
+    let mut right = vec![-0.25f32; 256];
+    assert_no_alloc(|| {
+        for block in 0..20 {
+            let gains: [f32; NUM_BANDS] =
+                std::array::from_fn(|b| ((b + block) as f32 * 0.7).sin() * 12.0);
+            design.solve(&gains, &mut coeffs);
+            filter.set_target(&coeffs);
+            filter.process(&mut [&mut left[..], &mut right[..]]);
+            let _ = design.magnitude_db(&coeffs, 1000.0);
+        }
+        filter.snap();
+        filter.reset();
+    });
+    assert!(left.iter().chain(&right).all(|v| v.is_finite()));
 }

@@ -1,15 +1,23 @@
-//! The real-time engine: STFT lanes (channel pairs packed into one complex FFT, an odd channel
-//! alone), one shared gain curve, smoothed gains, bypass.
+//! The real-time engine in two phase modes: Linear, the STFT (channel pairs packed into one
+//! complex FFT, an odd channel alone, one shared gain curve; [`linear`]), and Zero latency, a
+//! parallel bank of IIR sections solved to the Smooth curve ([`zero_latency`]). Both share the
+//! control rate (one step per hop of the STFT), the gain smoothing, the analysis frames that
+//! feed the analyzer and auto gain, and the output stage ([`crate::output`]).
+
+mod linear;
+mod ramp;
+mod zero_latency;
+
+use ramp::LinearRamp;
 
 use super::bands::NUM_BANDS;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
+use super::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
 use super::loudness::AutoGain;
 use super::math::db_to_gain;
-use super::output::{
-    finish_channel, from_mid_side, pair_targets, to_mid_side, BypassMix, ChannelStage, GainGlide,
-};
-use super::settings::{EqSettings, FftSize, StereoTarget};
+use super::output::{BypassMix, ChannelStage, GainGlide};
+use super::settings::{EqSettings, FftSize, PhaseMode, StereoTarget};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
@@ -42,50 +50,6 @@ impl std::fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// A value that moves linearly to its target in a fixed number of steps (one per hop).
-#[derive(Clone, Copy, Debug, Default)]
-struct LinearRamp {
-    /// Value now.
-    current: f32,
-    /// Value the ramp ends at.
-    target: f32,
-    /// Change per step.
-    step: f32,
-    /// Steps left until `current == target`.
-    remaining: u32,
-}
-
-impl LinearRamp {
-    /// Starts a ramp to `target` over `steps` steps (at least one); no-op if already heading there.
-    fn set_target(&mut self, target: f32, steps: u32) {
-        if target != self.target {
-            self.target = target;
-            self.remaining = steps.max(1);
-            self.step = (target - self.current) / self.remaining as f32;
-        }
-    }
-
-    /// Takes one step; returns whether the value moved.
-    fn advance(&mut self) -> bool {
-        if self.remaining == 0 {
-            return false;
-        }
-        self.remaining -= 1;
-        self.current = if self.remaining == 0 {
-            self.target
-        } else {
-            self.current + self.step
-        };
-        true
-    }
-
-    /// Jumps to the target.
-    fn snap(&mut self) {
-        self.current = self.target;
-        self.remaining = 0;
-    }
-}
-
 /// The spectral equalizer for a fixed sample rate and channel count.
 ///
 /// Everything is allocated in [`Engine::new`] for every FFT size at that rate;
@@ -105,11 +69,22 @@ pub struct Engine {
     odd: Option<StftLane<f32>>,
     /// Silent stand-ins (one hop long) for channels a host block leaves out.
     spare: [Vec<f32>; 2],
+    /// The input of the current run of a channel pair (one hop long), for Zero latency mode's
+    /// dry signal.
+    dry: [Vec<f32>; 2],
+    /// Linear phase (the STFT) or zero latency (the IIR bank).
+    phase: PhaseMode,
+    /// The IIR bank's design at this rate (poles, precomputed solve).
+    iir_design: ZeroLatencyDesign,
+    /// One IIR filter per channel pair (and one for an odd channel), same order as the lanes.
+    iir: Vec<ZeroLatencyFilter>,
+    /// Scratch for the IIR coefficients of a solve.
+    iir_coeffs: ZeroLatencyCoeffs,
     /// Selected FFT size.
     fft_size: FftSize,
     /// Position in the stream, shared by all lanes.
     position: StreamPosition,
-    /// Linear gain per bin, including the output gain and the WOLA scale.
+    /// Linear gain per bin, output gain included (the target in Zero latency mode).
     curve: Vec<f32>,
     /// The curve must be rebuilt before the next frame.
     curve_stale: bool,
@@ -140,12 +115,13 @@ pub struct Engine {
     auto_gain_enabled: bool,
     /// The input's long-term spectrum and the loudness correction.
     auto_gain: AutoGain,
-    /// Linear auto-gain correction at the current sample.
-    auto_gain_linear: f32,
-    /// Linear auto-gain correction the current hop glides to.
-    auto_gain_target: f32,
-    /// Change of the linear correction per sample during the current hop.
-    auto_gain_step: f32,
+    /// Linear gain applied to the processed signal at the current sample: the auto-gain
+    /// correction, times the output gain in Zero latency mode (Linear mode has it in the curve).
+    gain_linear: f32,
+    /// The gain the current hop glides to.
+    gain_target: f32,
+    /// Change of the gain per sample during the current hop.
+    gain_step: f32,
 }
 
 impl Engine {
@@ -177,6 +153,7 @@ impl Engine {
             .map(|s| s.size_at_rate(sample_rate_hz))
             .collect();
         let max_size = sizes.iter().copied().max().unwrap_or(0);
+        let iir_design = ZeroLatencyDesign::new(sample_rate_hz);
         Ok(Self {
             sample_rate_hz,
             filter: SpectralFilter::new(&sizes),
@@ -190,6 +167,13 @@ impl Engine {
                 .collect(),
             odd: (num_channels % 2 == 1).then(|| StftLane::new(max_size)),
             spare: [0; 2].map(|_| vec![0.0; max_size / HOP_DIVISOR]),
+            dry: [0; 2].map(|_| vec![0.0; max_size / HOP_DIVISOR]),
+            phase: PhaseMode::default(),
+            iir: (0..num_channels.div_ceil(2))
+                .map(|_| ZeroLatencyFilter::new(&iir_design))
+                .collect(),
+            iir_design,
+            iir_coeffs: ZeroLatencyCoeffs::FLAT,
             fft_size: FftSize::default(),
             position: StreamPosition::default(),
             curve: vec![0.0; max_size / 2 + 1],
@@ -207,9 +191,9 @@ impl Engine {
             frame_power: vec![0.0; max_size / 2 + 1],
             auto_gain_enabled: false,
             auto_gain: AutoGain::new(&sizes, sample_rate_hz),
-            auto_gain_linear: 1.0,
-            auto_gain_target: 1.0,
-            auto_gain_step: 0.0,
+            gain_linear: 1.0,
+            gain_target: 1.0,
+            gain_step: 0.0,
         })
     }
 
@@ -233,9 +217,28 @@ impl Engine {
         self.fft_len() / HOP_DIVISOR
     }
 
-    /// Latency in samples: the output is the input delayed by exactly N samples.
+    /// Latency in samples: in Linear mode the output is the input delayed by exactly N
+    /// samples; Zero latency mode has none.
     pub fn latency_samples(&self) -> u32 {
-        self.fft_len() as u32
+        match self.phase {
+            PhaseMode::Linear => self.fft_len() as u32,
+            PhaseMode::ZeroLatency => 0,
+        }
+    }
+
+    /// The phase mode the engine runs in.
+    pub fn phase(&self) -> PhaseMode {
+        self.phase
+    }
+
+    /// The IIR bank's design (for drawing Zero latency mode's actual response).
+    pub fn iir_design(&self) -> &ZeroLatencyDesign {
+        &self.iir_design
+    }
+
+    /// The coefficients the IIR bank is heading to (Zero latency mode).
+    pub fn iir_coeffs(&self) -> &ZeroLatencyCoeffs {
+        &self.iir_coeffs
     }
 
     /// Per-bin tables of the current FFT size.
@@ -244,14 +247,16 @@ impl Engine {
     }
 
     /// The curve applied to the latest frame: the linear gain per bin the user set, output
-    /// gain included (the spectral filter folds in its overlap-add scale separately).
+    /// gain included (the spectral filter folds in its overlap-add scale separately). In Zero
+    /// latency mode it is the Smooth curve the IIR bank is solved to.
     pub fn curve(&self) -> &[f32] {
         &self.curve[..self.layout().num_bins()]
     }
 
     /// Sets new targets. Gains glide there over [`GAIN_RAMP_SECONDS`] (one step per hop);
-    /// mode changes take effect at the next frame; a new FFT size resets the engine.
-    /// Returns `true` when the FFT size, and so the latency, changed.
+    /// mode changes take effect at the next frame; a new FFT size or phase mode resets the
+    /// engine. Returns `true` when the FFT size or the phase mode, and so the latency (or in
+    /// Zero latency mode the control rate), changed.
     pub fn apply(&mut self, settings: &EqSettings) -> bool {
         let steps = self.ramp_steps();
         let settings = settings.clamped();
@@ -259,16 +264,22 @@ impl Engine {
             ramp.set_target(gain_db, steps);
         }
         self.output_ramp.set_target(settings.output_gain_db, steps);
-        if settings.curve_mode != self.curve_mode {
-            self.curve_mode = settings.curve_mode;
+        // Zero latency mode realises the Smooth curve; Bands has no minimum-phase meaning.
+        let curve_mode = match settings.phase {
+            PhaseMode::Linear => settings.curve_mode,
+            PhaseMode::ZeroLatency => CurveMode::Smooth,
+        };
+        if curve_mode != self.curve_mode {
+            self.curve_mode = curve_mode;
             self.curve_stale = true;
         }
         self.bypass = settings.bypass;
         self.stereo = settings.stereo;
         self.delta = settings.delta;
         self.auto_gain_enabled = settings.auto_gain;
-        if settings.fft_size != self.fft_size {
+        if settings.fft_size != self.fft_size || settings.phase != self.phase {
             self.fft_size = settings.fft_size;
+            self.phase = settings.phase;
             self.reset();
             return true;
         }
@@ -291,11 +302,17 @@ impl Engine {
         self.bypass_mix = if self.bypass { 1.0 } else { 0.0 };
         self.curve_stale = true;
         self.auto_gain.reset();
-        (
-            self.auto_gain_linear,
-            self.auto_gain_target,
-            self.auto_gain_step,
-        ) = (1.0, 1.0, 0.0);
+        self.gain_linear = self.extra_gain_target(0.0);
+        (self.gain_target, self.gain_step) = (self.gain_linear, 0.0);
+        for filter in &mut self.iir {
+            filter.reset();
+        }
+        if self.phase == PhaseMode::ZeroLatency {
+            self.solve_iir();
+            for filter in &mut self.iir {
+                filter.snap();
+            }
+        }
         self.clear_analyzer();
     }
 
@@ -310,66 +327,32 @@ impl Engine {
             extra.fill(0.0);
         }
         let len = active_io.iter().map(|c| c.len()).min().unwrap_or(0);
-        let plan = self.fft_size.index();
         let fft_len = self.fft_len();
         let hop_len = self.hop_len();
         let mix_step = 1.0 / hop_len as f32;
         let mut start = 0;
         while start < len {
             let run = (hop_len - self.position.in_hop).min(len - start);
-            let span = start..start + run;
             let mix = BypassMix {
                 start: self.bypass_mix,
                 target: if self.bypass { 1.0 } else { 0.0 },
                 step: mix_step,
             };
-            let at = self.position;
-            let delayed = at.history_start(fft_len);
-            let [spare_a, spare_b] = &mut self.spare;
-            let (spare_a, spare_b) = (&mut spare_a[..run], &mut spare_b[..run]);
-            let mut groups = active_io.chunks_mut(2);
-            let mut mix_end = mix.start;
-            let (first, second, mid_side) = pair_targets(self.stereo);
-            let gain = GainGlide {
-                start: self.auto_gain_linear,
-                step: self.auto_gain_step,
-            };
-            let stage = |targeted| ChannelStage {
-                targeted,
+            let stage = ChannelStage {
+                targeted: true,
                 delta: self.delta,
-                gain,
+                gain: GainGlide {
+                    start: self.gain_linear,
+                    step: self.gain_step,
+                },
                 mix,
             };
-            for lane in &mut self.pairs {
-                // A channel the block leaves out is fed silence and its output dropped.
-                let (a, b) = match groups.next() {
-                    Some([a, b]) => (&mut a[span.clone()], &mut b[span.clone()]),
-                    Some([a]) => (&mut a[span.clone()], silence(spare_b)),
-                    _ => (silence(spare_a), silence(spare_b)),
-                };
-                if mid_side {
-                    to_mid_side(a, b);
-                }
-                self.filter
-                    .exchange_pair(plan, lane, [&mut *a, &mut *b], at, MAX_INPUT_ABS);
-                let dry = lane.history(delayed, run);
-                finish_channel(a, dry.iter().map(|z| z.re), stage(first));
-                mix_end = finish_channel(b, dry.iter().map(|z| z.im), stage(second));
-                if mid_side {
-                    from_mid_side(a, b);
-                }
-            }
-            if let Some(lane) = &mut self.odd {
-                let io = match groups.next() {
-                    Some([io, ..]) => &mut io[span.clone()],
-                    _ => silence(spare_a),
-                };
-                self.filter.exchange(plan, lane, io, at, MAX_INPUT_ABS);
-                let dry = lane.history(delayed, run);
-                mix_end = finish_channel(io, dry.iter().copied(), stage(true));
-            }
-            self.bypass_mix = mix_end;
-            self.auto_gain_linear += self.auto_gain_step * run as f32;
+            let span = start..start + run;
+            self.bypass_mix = match self.phase {
+                PhaseMode::Linear => self.linear_run(active_io, span, stage),
+                PhaseMode::ZeroLatency => self.zero_latency_run(active_io, span, stage),
+            };
+            self.gain_linear += self.gain_step * run as f32;
             start += run;
             if self.position.advance(fft_len, run) {
                 self.end_of_hop();
@@ -423,30 +406,29 @@ impl Engine {
         for (moved, ramp) in bands_moved.iter_mut().zip(&mut self.band_ramps) {
             *moved = ramp.advance();
         }
-        let curve_moved = self.curve_stale || output_moved || bands_moved.contains(&true);
+        let bands_changed = self.curve_stale || bands_moved.contains(&true);
+        let curve_moved = bands_changed || output_moved;
         if self.curve_stale || output_moved {
             self.rebuild_curve(&[true; NUM_BANDS]);
         } else if bands_moved.contains(&true) {
             self.rebuild_curve(&bands_moved);
         }
-        let plan = self.fft_size.index();
+        if self.phase == PhaseMode::ZeroLatency && bands_changed {
+            self.solve_iir();
+        }
         let num_bins = self.layout().num_bins();
-        let at = self.position;
         let wants_power = self.analyzer_enabled || self.auto_gain_enabled;
-        let frame_power = &mut self.frame_power[..num_bins];
         if wants_power {
-            frame_power.fill(0.0);
+            self.frame_power[..num_bins].fill(0.0);
         }
-        for lane in &mut self.pairs {
-            let power = wants_power.then_some(&mut *frame_power);
-            self.filter.filter_frame_pair(plan, lane, at, power);
+        match self.phase {
+            PhaseMode::Linear => self.linear_frames(wants_power),
+            PhaseMode::ZeroLatency if wants_power => self.analysis_frames(),
+            PhaseMode::ZeroLatency => {}
         }
-        if let Some(lane) = &mut self.odd {
-            let power = wants_power.then_some(&mut *frame_power);
-            self.filter.filter_frame(plan, lane, at, power);
-        }
+        let frame_power = &self.frame_power[..num_bins];
         if self.analyzer_enabled {
-            for (sum, &power) in self.analyzer_power.iter_mut().zip(&*frame_power) {
+            for (sum, &power) in self.analyzer_power.iter_mut().zip(frame_power) {
                 *sum += power;
             }
             self.analyzer_frames += self.num_channels as u32;
@@ -454,14 +436,13 @@ impl Engine {
         self.update_auto_gain(curve_moved);
     }
 
-    /// Sets the auto-gain glide for the next hop: towards the correction that cancels the
-    /// curve's loudness change on the input seen so far, or back to unity when it is off.
+    /// Sets the gain glide for the next hop: towards the auto-gain correction that cancels the
+    /// curve's loudness change on the input seen so far (unity when auto gain is off), times
+    /// the output gain in Zero latency mode.
     fn update_auto_gain(&mut self, curve_moved: bool) {
         let hop_len = self.hop_len();
         let hop_seconds = hop_len as f32 / self.sample_rate_hz;
-        // The glide of the hop that just ended is complete: land exactly on its target.
-        self.auto_gain_linear = self.auto_gain_target;
-        self.auto_gain_target = if self.auto_gain_enabled {
+        let correction_db = if self.auto_gain_enabled {
             let size = self.fft_size.index();
             let num_bins = self.layout().num_bins();
             self.auto_gain
@@ -470,11 +451,32 @@ impl Engine {
             let change = self
                 .auto_gain
                 .loudness_change(size, &self.curve[..num_bins], output_gain);
-            db_to_gain(self.auto_gain.update(change, curve_moved, hop_seconds))
+            self.auto_gain.update(change, curve_moved, hop_seconds)
         } else {
-            1.0
+            0.0
         };
-        self.auto_gain_step = (self.auto_gain_target - self.auto_gain_linear) / hop_len as f32;
+        // The glide of the hop that just ended is complete: land exactly on its target.
+        self.gain_linear = self.gain_target;
+        self.gain_target = self.extra_gain_target(correction_db);
+        self.gain_step = (self.gain_target - self.gain_linear) / hop_len as f32;
+    }
+
+    /// The linear gain the output stage applies for an auto-gain correction of
+    /// `correction_db`: with the output gain in Zero latency mode, whose sections leave it out.
+    fn extra_gain_target(&self, correction_db: f32) -> f32 {
+        match self.phase {
+            PhaseMode::Linear => db_to_gain(correction_db),
+            PhaseMode::ZeroLatency => db_to_gain(correction_db + self.output_ramp.current),
+        }
+    }
+
+    /// Solves the IIR bank for the smoothed band gains and sends every filter gliding there.
+    fn solve_iir(&mut self) {
+        let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
+        self.iir_design.solve(&gains_db, &mut self.iir_coeffs);
+        for filter in &mut self.iir {
+            filter.set_target(&self.iir_coeffs);
+        }
     }
 
     /// Refills the curve from the smoothed gains where the bands marked in `changed` reach.
@@ -503,4 +505,36 @@ impl Engine {
 fn silence(buffer: &mut [f32]) -> &mut [f32] {
     buffer.fill(0.0);
     buffer
+}
+
+/// The two channels of pair `index` of `io` for the samples `span`, or silent stand-ins from
+/// `spare` for channels the host block leaves out.
+fn pair_slices<'a>(
+    io: &'a mut [&mut [f32]],
+    index: usize,
+    span: std::ops::Range<usize>,
+    spare: &'a mut [Vec<f32>; 2],
+) -> (&'a mut [f32], &'a mut [f32]) {
+    let run = span.len();
+    let [spare_a, spare_b] = spare;
+    let (spare_a, spare_b) = (&mut spare_a[..run], &mut spare_b[..run]);
+    match io.chunks_mut(2).nth(index) {
+        Some([a, b]) => (&mut a[span.clone()], &mut b[span]),
+        Some([a]) => (&mut a[span], silence(spare_b)),
+        _ => (silence(spare_a), silence(spare_b)),
+    }
+}
+
+/// Channel `channel` of `io` for the samples `span`, or a silent stand-in from `spare`.
+fn channel_slice<'a>(
+    io: &'a mut [&mut [f32]],
+    channel: usize,
+    span: std::ops::Range<usize>,
+    spare: &'a mut [f32],
+) -> &'a mut [f32] {
+    let run = span.len();
+    match io.get_mut(channel) {
+        Some(io) => &mut io[span],
+        None => silence(&mut spare[..run]),
+    }
 }
