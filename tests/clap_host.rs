@@ -671,3 +671,57 @@ fn a_state_with_an_unreadable_editor_size_loads_its_parameters() {
     let value = plugin.param_value(host_param_id(string_id));
     assert_eq!(value, Some(*expected), "{string_id}");
 }
+
+#[test]
+fn reported_and_measured_latency_agree_in_both_phase_modes() {
+    let phase = host_param_id("phase");
+    for (index, expected) in [(0.0, DEFAULT_LATENCY), (1.0, 0)] {
+        let mut plugin = ClapPlugin::new();
+        plugin.flush_params(&[param_event(0, phase, index)]);
+        plugin.activate(RATE_HZ, 1, BLOCK as u32);
+        let latency = plugin.latency() as usize;
+        assert_eq!(latency, expected, "phase {index}: reported");
+        let mut input = vec![vec![0.0f32; latency + 4 * BLOCK]; 2];
+        input[0][BLOCK + 7] = 1.0;
+        input[1][BLOCK + 7] = 1.0;
+        let output = plugin.process_in_blocks(&input, &[BLOCK]);
+        for channel in &output {
+            let peak = channel
+                .iter()
+                .enumerate()
+                .fold((0, 0.0f32), |best, (n, &x)| {
+                    if x.abs() > best.1 {
+                        (n, x.abs())
+                    } else {
+                        best
+                    }
+                });
+            assert_eq!(peak.0 - (BLOCK + 7), latency, "phase {index}: measured");
+            assert!(
+                (peak.1 - 1.0).abs() < 1e-4,
+                "phase {index}: a flat setting passes the impulse"
+            );
+        }
+    }
+}
+
+#[test]
+fn switching_the_phase_mode_while_active_goes_through_a_restart() {
+    let mut plugin = ClapPlugin::new();
+    plugin.activate(RATE_HZ, 1, BLOCK as u32);
+    let restarts = plugin.restart_requests();
+    let change = [param_event(0, host_param_id("phase"), 1.0)];
+    plugin.process_on_audio_thread(&white_noise(3, 2, BLOCK), &change);
+    assert!(plugin.restart_requests() > restarts, "no restart request");
+    assert_eq!(
+        plugin.latency() as usize,
+        DEFAULT_LATENCY,
+        "until the restart"
+    );
+    plugin.deactivate();
+    plugin.activate(RATE_HZ, 1, BLOCK as u32);
+    assert_eq!(plugin.latency(), 0, "Zero latency after the restart");
+    let input = white_noise(4, 2, 8 * BLOCK);
+    let output = plugin.process_in_blocks(&input, &[BLOCK]);
+    assert_delayed_copy(&input, &output, 0, "a flat Zero latency setting");
+}

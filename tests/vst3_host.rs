@@ -323,3 +323,24 @@ fn a_state_saved_by_release_0_1_0_loads_with_every_value_bit_identical() {
         }
     }
 }
+
+#[test]
+fn zero_latency_mode_reports_and_has_no_latency() {
+    let module = Vst3Module::open();
+    let mut plugin = module.create_plugin(&class_id());
+    plugin.activate(RATE_HZ, BLOCK as i32);
+    let before = plugin.latency_restart_requests();
+    let to_zero = (host_param_id("phase"), 0, 1.0);
+    plugin.process(&white_noise(26, 2, BLOCK), &[to_zero]);
+    assert!(
+        plugin.latency_restart_requests() > before,
+        "restartComponent"
+    );
+    assert_eq!(plugin.latency(), 4096, "until the restart");
+    plugin.deactivate();
+    plugin.activate(RATE_HZ, BLOCK as i32);
+    assert_eq!(plugin.latency(), 0);
+    let input = white_noise(27, 2, 8 * BLOCK);
+    let output = process_blocks(&mut plugin, &input, &[]);
+    assert_delayed_copy(&input, &output, 0, "flat, Zero latency");
+}
