@@ -323,7 +323,7 @@ impl SpectralFilter {
         kernels::store_sanitized_pair(ring, mirror, a, b, input_limit);
     }
 
-    /// Adds the power |X[k]|² of the windowed frame of a lone channel that ends at
+    /// Adds the power |X\[k\]|² of the windowed frame of a lone channel that ends at
     /// `at.ring_pos` to `input_power`, without filtering it.
     pub fn analyze_frame(
         &mut self,
@@ -349,7 +349,7 @@ impl SpectralFilter {
         }
     }
 
-    /// [`SpectralFilter::analyze_frame`] for a channel pair: |A[k]|² + |B[k]|² per bin.
+    /// [`SpectralFilter::analyze_frame`] for a channel pair: |A\[k\]|² + |B\[k\]|² per bin.
     pub fn analyze_frame_pair(
         &mut self,
         plan_index: usize,
@@ -457,7 +457,7 @@ impl SpectralFilter {
     }
 }
 
-/// Adds |A[k]|² + |B[k]|² = (|Z[k]|² + |Z[N−k]|²) / 2 of the packed spectrum `packed`
+/// Adds |A\[k\]|² + |B\[k\]|² = (|Z\[k\]|² + |Z\[N−k\]|²) / 2 of the packed spectrum `packed`
 /// (N bins of `a + i·b`) to `power` (N/2 + 1 bins).
 fn add_pair_power(power: &mut [f32], packed: &[Complex32]) {
     let half = packed.len() / 2;

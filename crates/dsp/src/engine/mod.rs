@@ -1,6 +1,6 @@
 //! The real-time engine in two phase modes: Linear, the STFT (channel pairs packed into one
-//! complex FFT, an odd channel alone, one shared gain curve; [`linear`]), and Zero latency, a
-//! parallel bank of IIR sections solved to the Smooth curve ([`zero_latency`]). Both share the
+//! complex FFT, an odd channel alone, one shared gain curve; `linear`), and Zero latency, a
+//! parallel bank of IIR sections solved to the Smooth curve (`zero_latency`). Both share the
 //! control rate (one step per hop of the STFT), the gain smoothing, the analysis frames that
 //! feed the analyzer and auto gain, and the output stage ([`crate::output`]).
 
