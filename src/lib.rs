@@ -107,7 +107,7 @@ impl BarkEq {
         self.active = LatencySettings::of(&settings);
         self.restart_requested = false;
         self.status
-            .set(sample_rate_hz, latency_samples, self.active);
+            .set(sample_rate_hz, latency_samples, self.active, num_channels);
         self.engine = Some(engine);
         Ok(latency_samples)
     }
@@ -162,6 +162,7 @@ impl BarkEq {
         self.active.impose_on(&mut settings);
         engine.apply(&settings);
         engine.process(channels);
+        self.status.set_auto_gain_db(engine.auto_gain_db());
         self.analyzer.update(engine, editor_open);
         let request_restart = size_pending && !self.restart_requested;
         self.restart_requested |= size_pending;

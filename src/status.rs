@@ -1,6 +1,6 @@
 //! What the plugin tells the editor about the running engine: the sample rate, the latency the
-//! host compensates and the FFT size the engine was activated with. Written in `activate`
-//! (main thread) only, read by the editor; lock-free.
+//! host compensates, the FFT size and phase mode the engine was activated with (written in
+//! `activate`), and the auto-gain correction (written by the audio thread). Lock-free.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -21,12 +21,24 @@ pub struct EngineStatus {
     active_fft_base_size: AtomicU32,
     /// Index of the phase mode the engine runs at ([`PhaseMode::index`]).
     active_phase_index: AtomicU32,
+    /// Channels the engine processes, 0 until activated.
+    num_channels: AtomicU32,
+    /// The auto-gain correction in force, dB (written by the audio thread every block).
+    auto_gain_db: AtomicF32,
 }
 
 impl EngineStatus {
     /// Records an activation: the rate, the latency reported to the host and the FFT size and
     /// phase mode the engine runs at until the next activation.
-    pub fn set(&self, sample_rate_hz: f32, latency_samples: u32, active: LatencySettings) {
+    pub fn set(
+        &self,
+        sample_rate_hz: f32,
+        latency_samples: u32,
+        active: LatencySettings,
+        num_channels: usize,
+    ) {
+        self.num_channels
+            .store(num_channels as u32, Ordering::Relaxed);
         self.sample_rate_hz.store(sample_rate_hz, Ordering::Relaxed);
         self.latency_samples
             .store(latency_samples, Ordering::Relaxed);
@@ -34,6 +46,21 @@ impl EngineStatus {
             .store(active.fft_size.base_size() as u32, Ordering::Relaxed);
         self.active_phase_index
             .store(active.phase.index() as u32, Ordering::Relaxed);
+    }
+
+    /// Channels the engine processes, 0 before activation.
+    pub fn num_channels(&self) -> usize {
+        self.num_channels.load(Ordering::Relaxed) as usize
+    }
+
+    /// Records the auto-gain correction in force. Real-time safe (one atomic store).
+    pub fn set_auto_gain_db(&self, correction_db: f32) {
+        self.auto_gain_db.store(correction_db, Ordering::Relaxed);
+    }
+
+    /// The auto-gain correction in force, dB.
+    pub fn auto_gain_db(&self) -> f32 {
+        self.auto_gain_db.load(Ordering::Relaxed)
     }
 
     /// The FFT size and phase mode the engine runs at, `None` before activation.
@@ -77,9 +104,10 @@ mod tests {
         assert_eq!(status.latency_ms(), None);
         assert_eq!(status.active_fft_base_size(), None);
         let active = LatencySettings::default();
-        status.set(48_000.0, 4096, active);
+        status.set(48_000.0, 4096, active, 2);
         assert!((status.latency_ms().expect("activated") - 85.333).abs() < 1e-3);
         assert_eq!(status.active_fft_base_size(), Some(4096));
         assert_eq!(status.active(), Some(active));
+        assert_eq!(status.num_channels(), 2);
     }
 }

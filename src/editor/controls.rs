@@ -7,7 +7,9 @@ use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
 use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
 use crate::status::EngineStatus;
-use bark_eq_dsp::schema::{format_gain_db, CURVE_CHOICES, FFT_SIZE_CHOICES};
+use crate::LatencySettings;
+use bark_eq_dsp::schema::{format_gain_db, CURVE_CHOICES, FFT_SIZE_CHOICES, PHASE_CHOICES};
+use bark_eq_dsp::settings::PhaseMode;
 use bark_eq_dsp::CurveMode;
 use bark_eq_dsp::FftSize;
 use bark_eq_dsp::NUM_BANDS;
@@ -40,9 +42,15 @@ pub fn control_bar(
     ui.add_space(6.0);
 
     let mode = params.curve.value();
+    let linear = params.phase.value().0 == PhaseMode::Linear;
     for (mode_choice, label) in CurveMode::ALL.into_iter().zip(CURVE_CHOICES.names) {
         let choice = CurveParam(mode_choice);
-        if ui.selectable_label(mode == choice, *label).clicked() && mode != choice {
+        let button = ui
+            .add_enabled(linear, egui::Button::selectable(mode == choice, *label))
+            .on_disabled_hover_text(
+                "Zero latency always follows the Smooth curve: Curve applies to Linear only",
+            );
+        if button.clicked() && mode != choice {
             gesture::set_once(setter, &params.curve, choice);
         }
     }
@@ -65,11 +73,11 @@ pub fn control_bar(
         .response
         .labelled_by(label.id)
         .on_hover_text("Frequency resolution; larger sizes add latency");
-    let selected_base_size = fft_size.0.base_size();
-    if let Some(text) = pending_fft_text(selected_base_size, status.active_fft_base_size()) {
+    let selected = LatencySettings::of(&params.settings());
+    if let Some(text) = pending_restart_text(selected, status.active()) {
         ui.label(RichText::new(text).color(theme::ACCENT))
             .on_hover_text(
-                "The FFT size sets the latency, so it changes when the host restarts the plugin",
+                "FFT size and phase mode set the latency, so they change when the host restarts the plugin",
             );
     }
 
@@ -91,18 +99,38 @@ pub fn control_bar(
             None => "Latency –".to_string(),
         };
         ui.label(RichText::new(text).color(theme::TEXT_DIM))
-            .on_hover_text("Delay the host compensates: one FFT frame");
+            .on_hover_text(
+                "Delay the host compensates: one FFT frame in Linear mode, none in Zero latency",
+            );
     });
 }
 
-/// "4096 -> 8192 on restart" (the editor font has no arrow glyph) while the selected FFT size waits for the host to restart the
-/// plugin; `None` when the engine runs at the selected size (or is not active).
-pub fn pending_fft_text(
-    selected_base_size: usize,
-    active_base_size: Option<usize>,
+/// "4096 -> 8192 on restart", "Linear -> Zero latency on restart" (the editor font has no
+/// arrow glyph) while selected settings that set the latency wait for the host to restart the
+/// plugin; `None` when the engine runs at the selected ones (or is not active).
+pub fn pending_restart_text(
+    selected: LatencySettings,
+    active: Option<LatencySettings>,
 ) -> Option<String> {
-    let active = active_base_size?;
-    (active != selected_base_size).then(|| format!("{active} -> {selected_base_size} on restart"))
+    let active = active?;
+    let mut changes = Vec::new();
+    if active.fft_size != selected.fft_size {
+        let name = |size: FftSize| FFT_SIZE_CHOICES.names[size.index()];
+        changes.push(format!(
+            "{} -> {}",
+            name(active.fft_size),
+            name(selected.fft_size)
+        ));
+    }
+    if active.phase != selected.phase {
+        let name = |phase: PhaseMode| PHASE_CHOICES.names[phase.index()];
+        changes.push(format!(
+            "{} -> {}",
+            name(active.phase),
+            name(selected.phase)
+        ));
+    }
+    (!changes.is_empty()).then(|| format!("{} on restart", changes.join(", ")))
 }
 
 /// Sets every band that is not at 0 dB to 0 dB, one begin/set/end gesture per band.

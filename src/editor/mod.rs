@@ -7,6 +7,7 @@
 pub mod controls;
 pub mod faders;
 pub mod gesture;
+pub mod mixing;
 pub mod plot;
 pub mod response;
 pub mod size;

@@ -1,7 +1,11 @@
 //! The response curve the editor draws: computed per FFT bin by the engine's own
-//! [`fill_gain_curve`], from the same settings, so the picture is what the audio gets.
+//! [`fill_gain_curve`], from the same settings, so the picture is what the audio gets; in Zero
+//! latency mode, the IIR bank's actual magnitude, solved the way the engine solves it.
 
 use bark_eq_dsp::bands::{bin_freq_hz, NUM_BANDS};
+use bark_eq_dsp::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign};
+use bark_eq_dsp::math::db_to_gain;
+use bark_eq_dsp::settings::PhaseMode;
 use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, EqSettings};
 
 /// Sample rate assumed before the host activated the plugin.
@@ -16,6 +20,8 @@ struct CurveInputs {
     output_db: f32,
     /// Smooth or Bands.
     mode: CurveMode,
+    /// Linear (the curve itself) or Zero latency (the IIR bank's actual response).
+    phase: PhaseMode,
 }
 
 /// The response per FFT bin, recomputed only when a setting, the FFT size or the rate changes.
@@ -29,6 +35,8 @@ pub struct ResponseCurve {
     inputs: Option<CurveInputs>,
     /// Linear gain per bin, output gain included, without the engine's overlap-add scale.
     gains: Vec<f32>,
+    /// The IIR bank's design at `sample_rate_hz`, built when Zero latency is first drawn.
+    design: Option<ZeroLatencyDesign>,
 }
 
 impl ResponseCurve {
@@ -53,22 +61,41 @@ impl ResponseCurve {
             gains_db: clamped.band_gains_db,
             output_db: clamped.output_gain_db,
             mode: clamped.curve_mode,
+            phase: clamped.phase,
         };
         if self.inputs == Some(inputs) {
             return;
         }
-        if let Some(layout) = &self.layout {
-            self.gains.resize(layout.num_bins(), 0.0);
-            fill_gain_curve(
+        let Some(layout) = &self.layout else {
+            return;
+        };
+        self.gains.resize(layout.num_bins(), 0.0);
+        match inputs.phase {
+            PhaseMode::Linear => fill_gain_curve(
                 inputs.mode,
                 layout,
                 &inputs.gains_db,
                 inputs.output_db,
                 1.0,
                 &mut self.gains,
-            );
-            self.inputs = Some(inputs);
+            ),
+            PhaseMode::ZeroLatency => {
+                let rate = self.sample_rate_hz;
+                if self.design.as_ref().map(ZeroLatencyDesign::sample_rate_hz) != Some(rate) {
+                    self.design = Some(ZeroLatencyDesign::new(rate));
+                }
+                if let Some(design) = &self.design {
+                    let mut coeffs = ZeroLatencyCoeffs::FLAT;
+                    design.solve(&inputs.gains_db, &mut coeffs);
+                    for (bin, gain) in self.gains.iter_mut().enumerate() {
+                        let freq_hz = bin_freq_hz(bin, layout.fft_size, rate);
+                        let db = design.magnitude_db(&coeffs, freq_hz) + inputs.output_db;
+                        *gain = db_to_gain(db);
+                    }
+                }
+            }
         }
+        self.inputs = Some(inputs);
     }
 
     /// Linear gain per FFT bin (bin k is at `k · rate / N`), output gain included.

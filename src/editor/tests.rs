@@ -11,11 +11,13 @@ use nice_plug::prelude::*;
 
 use super::plot::{PlotAxes, PLOT_LABEL};
 pub use super::test_host::{set_from_host, Call, RecordingHost};
-use super::{controls, theme, EditorView};
+use super::{controls, mixing, theme, EditorView};
 use crate::analyzer::AnalyzerFrame;
-use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
+use crate::params::{BarkEqParams, CurveParam, FftSizeParam, PhaseParam, StereoParam};
 use crate::status::EngineStatus;
+use crate::LatencySettings;
 use bark_eq_dsp::bands::band_centre_hz;
+use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{band_name, CurveMode, Engine, FftSize, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
@@ -32,10 +34,19 @@ struct Fixture {
 
 impl Fixture {
     fn new(view: EditorView) -> Self {
+        Self::new_with_active(view, LatencySettings::default())
+    }
+
+    /// The editor of an engine activated (stereo, 48 kHz) with `active`.
+    fn new_with_active(view: EditorView, active: LatencySettings) -> Self {
         let params = Arc::new(BarkEqParams::default());
         let host = Arc::new(RecordingHost::new(params.clone()));
         let status = Arc::new(EngineStatus::default());
-        status.set(RATE_HZ, 4096, crate::LatencySettings::default());
+        let latency = match active.phase {
+            PhaseMode::Linear => 4096,
+            PhaseMode::ZeroLatency => 0,
+        };
+        status.set(RATE_HZ, latency, active, 2);
         let (ui_params, ui_host) = (params.clone(), host.clone());
         let harness = Harness::builder()
             .with_size(vec2(900.0, 480.0))
@@ -298,7 +309,7 @@ fn mode_bypass_and_fft_buttons_set_their_parameters() {
     fixture.harness.get_by_label("Bypass").click();
     fixture.harness.run();
     assert!(fixture.params.bypass.value());
-    fixture.harness.get_by_role(Role::ComboBox).click();
+    fixture.harness.get_by_label(controls::FFT_LABEL).click();
     fixture.harness.run();
     fixture.harness.get_by_label("8192").click();
     fixture.harness.run();
@@ -342,12 +353,14 @@ fn the_drawn_curve_is_the_engine_curve_at_every_bin() {
         );
     }
     set_from_host(&fixture.params.output, -4.5);
+    // A size waiting for the restart is not drawn: the engine still runs at 4096.
     set_from_host(&fixture.params.fft_size, FftSizeParam(FftSize::N2048));
     for mode in [CurveParam(CurveMode::Smooth), CurveParam(CurveMode::Bands)] {
         set_from_host(&fixture.params.curve, mode);
         fixture.harness.run();
 
-        let settings = fixture.params.settings();
+        let mut settings = fixture.params.settings();
+        settings.fft_size = FftSize::default();
         let mut engine = Engine::new(RATE_HZ, 1, &settings).expect("48 kHz mono is supported");
         // The engine builds its curve at the end of the first hop.
         let mut silence = vec![0.0; engine.hop_len()];
@@ -361,6 +374,77 @@ fn the_drawn_curve_is_the_engine_curve_at_every_bin() {
                 "{mode:?} bin {bin}: drawn {drawn}, engine {applied}"
             );
         }
+    }
+}
+
+#[test]
+fn the_mixing_bar_sets_phase_stereo_auto_gain_and_delta_as_gestures() {
+    let mut fixture = Fixture::without_analyzer();
+    fixture.harness.get_by_label("Zero latency").click();
+    fixture.harness.run();
+    assert_eq!(
+        fixture.params.phase.value(),
+        PhaseParam(PhaseMode::ZeroLatency)
+    );
+    // The engine runs Linear until the host restarts it; the bar says so.
+    fixture
+        .harness
+        .get_by_label("Linear -> Zero latency on restart");
+    fixture
+        .harness
+        .get_by_label(mixing::AUTO_GAIN_LABEL)
+        .click();
+    fixture.harness.run();
+    assert!(fixture.params.auto_gain.value());
+    fixture.harness.get_by_label("0.0 dB");
+    fixture.harness.get_by_label(mixing::DELTA_LABEL).click();
+    fixture.harness.run();
+    assert!(fixture.params.delta.value());
+    fixture.harness.get_by_label(mixing::STEREO_LABEL).click();
+    fixture.harness.run();
+    fixture.harness.get_by_label("Side").click();
+    fixture.harness.run();
+    assert_eq!(
+        fixture.params.stereo.value(),
+        StereoParam(StereoTarget::Side)
+    );
+    let calls = fixture.host.take_calls();
+    let begins = calls.iter().filter(|c| matches!(c, Call::Begin(_))).count();
+    assert_eq!((begins, calls.len()), (4, 12), "{calls:?}");
+}
+
+#[test]
+fn in_zero_latency_the_drawn_curve_is_the_iir_banks_response_and_curve_is_disabled() {
+    let mut fixture = Fixture::new_with_active(
+        EditorView::new(None),
+        LatencySettings {
+            phase: PhaseMode::ZeroLatency,
+            ..LatencySettings::default()
+        },
+    );
+    set_from_host(&fixture.params.phase, PhaseParam(PhaseMode::ZeroLatency));
+    for band in 0..NUM_BANDS {
+        set_from_host(
+            &fixture.params.bands[band].gain,
+            ((band * 5) % 25) as f32 - 12.0,
+        );
+    }
+    fixture.harness.run();
+    let bands = fixture.harness.get_by_label("Bands");
+    assert!(bands.accesskit_node().is_disabled(), "Curve is Linear's");
+    let settings = fixture.params.settings();
+    let engine = Engine::new(RATE_HZ, 1, &settings).expect("48 kHz mono is supported");
+    let curve = fixture.harness.state().curve();
+    for bin in (1..curve.gains().len()).step_by(37) {
+        let freq_hz = curve.bin_freq_hz(bin);
+        let designed = engine
+            .iir_design()
+            .magnitude_db(engine.iir_coeffs(), freq_hz);
+        let drawn = 20.0 * curve.gains()[bin].log10();
+        assert!(
+            (drawn - designed).abs() < 1e-3,
+            "{freq_hz} Hz: {drawn} vs {designed}"
+        );
     }
 }
 

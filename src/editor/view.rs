@@ -8,7 +8,7 @@ use nice_plug::prelude::ParamSetter;
 use triple_buffer::Output;
 
 use super::response::ResponseCurve;
-use super::{controls, faders, plot};
+use super::{controls, faders, mixing, plot};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
 use crate::status::EngineStatus;
@@ -57,11 +57,13 @@ impl EditorView {
     }
 }
 
-/// The rectangles of the three parts inside `full`.
+/// The rectangles of the parts inside `full`.
 #[derive(Clone, Copy, Debug)]
 pub struct EditorLayout {
     /// The control bar.
     pub bar: Rect,
+    /// The mixing bar below it.
+    pub mixing: Rect,
     /// The plot.
     pub plot: Rect,
     /// The fader strip.
@@ -81,11 +83,20 @@ impl EditorLayout {
             Pos2::new(inner.left(), inner.bottom() - fader_height),
             inner.right_bottom(),
         );
+        let mixing = Rect::from_min_max(
+            Pos2::new(inner.left(), bar.bottom()),
+            Pos2::new(inner.right(), bar.bottom() + BAR_HEIGHT),
+        );
         let plot = Rect::from_min_max(
-            Pos2::new(inner.left(), bar.bottom() + MARGIN),
+            Pos2::new(inner.left(), mixing.bottom() + MARGIN),
             Pos2::new(inner.right(), faders.top() - MARGIN),
         );
-        Self { bar, plot, faders }
+        Self {
+            bar,
+            mixing,
+            plot,
+            faders,
+        }
     }
 }
 
@@ -101,8 +112,12 @@ pub fn draw(
         analyzer.update();
         ui.ctx().request_repaint_after(ANALYZER_FRAME);
     }
-    view.curve
-        .update(&params.settings(), status.sample_rate_hz());
+    // Draw what is heard: the engine runs the FFT size and phase mode it was activated with.
+    let mut heard = params.settings();
+    if let Some(active) = status.active() {
+        active.impose_on(&mut heard);
+    }
+    view.curve.update(&heard, status.sample_rate_hz());
 
     let layout = EditorLayout::new(ui.max_rect());
     let bar_builder = UiBuilder::new()
@@ -110,6 +125,12 @@ pub fn draw(
         .layout(Layout::left_to_right(Align::Center));
     ui.scope_builder(bar_builder, |ui| {
         controls::control_bar(ui, params, setter, status)
+    });
+    let mixing_builder = UiBuilder::new()
+        .max_rect(layout.mixing)
+        .layout(Layout::left_to_right(Align::Center));
+    ui.scope_builder(mixing_builder, |ui| {
+        mixing::mixing_bar(ui, params, setter, status)
     });
     plot::plot(
         ui,
