@@ -19,6 +19,7 @@ pub mod output;
 pub mod schema;
 pub mod settings;
 pub mod signal;
+pub mod solo;
 pub mod stft;
 pub mod window;
 

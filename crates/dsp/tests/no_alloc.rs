@@ -52,6 +52,10 @@ fn apply_and_process_never_allocate_whatever_changes() {
             run(&mut engine, &settings, 2000);
         }
     }
+    for band in [Some(3), Some(24), None, Some(0), None] {
+        assert_no_alloc(|| engine.set_solo(band));
+        run(&mut engine, &settings, 1500);
+    }
     settings.bypass = true;
     run(&mut engine, &settings, 3000);
     settings.bypass = false;

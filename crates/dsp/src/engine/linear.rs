@@ -18,7 +18,10 @@ impl Engine {
         let at = self.position;
         let delayed = at.history_start(self.fft_len());
         let run = span.len();
-        let (first, second, mid_side) = pair_targets(self.stereo);
+        let (first, second, mid_side) = match self.solo {
+            Some(_) => (true, true, false),
+            None => pair_targets(self.stereo),
+        };
         let with = |targeted| ChannelStage { targeted, ..stage };
         let mut mix_end = stage.mix.start;
         for (index, lane) in self.pairs.iter_mut().enumerate() {

@@ -18,6 +18,7 @@ use super::loudness::AutoGain;
 use super::math::db_to_gain;
 use super::output::{BypassMix, ChannelStage, GainGlide};
 use super::settings::{EqSettings, FftSize, PhaseMode, StereoTarget};
+use super::solo::{BandPass, BandPassState};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
 use realfft::num_complex::Complex32;
@@ -80,6 +81,12 @@ pub struct Engine {
     iir: Vec<ZeroLatencyFilter>,
     /// Scratch for the IIR coefficients of a solve.
     iir_coeffs: ZeroLatencyCoeffs,
+    /// The band played alone (an editor action, not a setting), if any.
+    solo: Option<usize>,
+    /// Zero latency mode's band-pass for the soloed band.
+    solo_filter: BandPass,
+    /// The band-pass state of every channel.
+    solo_states: Vec<BandPassState>,
     /// Selected FFT size.
     fft_size: FftSize,
     /// Position in the stream, shared by all lanes.
@@ -174,6 +181,9 @@ impl Engine {
                 .collect(),
             iir_design,
             iir_coeffs: ZeroLatencyCoeffs::FLAT,
+            solo: None,
+            solo_filter: BandPass::default(),
+            solo_states: vec![BandPassState::default(); num_channels],
             fft_size: FftSize::default(),
             position: StreamPosition::default(),
             curve: vec![0.0; max_size / 2 + 1],
@@ -340,7 +350,7 @@ impl Engine {
             };
             let stage = ChannelStage {
                 targeted: true,
-                delta: self.delta,
+                delta: self.delta && self.solo.is_none(),
                 gain: GainGlide {
                     start: self.gain_linear,
                     step: self.gain_step,
@@ -358,6 +368,28 @@ impl Engine {
                 self.end_of_hop();
             }
         }
+    }
+
+    /// Plays only band `band` (0-based) at unity, or everything again with `None`: Linear
+    /// mode keeps the band's own bins (its Bands range), Zero latency mode runs a band-pass
+    /// at the band. Targeting, delta, output gain and auto gain pause meanwhile. The change
+    /// starts with the next frame. Allocation-free; the audio thread calls it every block.
+    pub fn set_solo(&mut self, band: Option<usize>) {
+        let band = band.filter(|&band| band < NUM_BANDS);
+        if band == self.solo {
+            return;
+        }
+        self.solo = band;
+        self.curve_stale = true;
+        if let Some(band) = band {
+            self.solo_filter = BandPass::for_band(band, self.sample_rate_hz);
+            self.solo_states.fill(BandPassState::default());
+        }
+    }
+
+    /// The band played alone, if any.
+    pub fn solo(&self) -> Option<usize> {
+        self.solo
     }
 
     /// The auto-gain correction in force, dB (0 when auto gain is off).
@@ -464,6 +496,9 @@ impl Engine {
     /// The linear gain the output stage applies for an auto-gain correction of
     /// `correction_db`: with the output gain in Zero latency mode, whose sections leave it out.
     fn extra_gain_target(&self, correction_db: f32) -> f32 {
+        if self.solo.is_some() {
+            return 1.0;
+        }
         match self.phase {
             PhaseMode::Linear => db_to_gain(correction_db),
             PhaseMode::ZeroLatency => db_to_gain(correction_db + self.output_ramp.current),
@@ -479,20 +514,28 @@ impl Engine {
         }
     }
 
-    /// Refills the curve from the smoothed gains where the bands marked in `changed` reach.
+    /// Refills the curve from the smoothed gains where the bands marked in `changed` reach;
+    /// while a band is soloed, the curve is unity in that band's bins and silent elsewhere.
     fn rebuild_curve(&mut self, changed: &[bool; NUM_BANDS]) {
         let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
         let layout = &self.layouts[self.fft_size.index()];
-        let offset_db = self.output_ramp.current;
-        let rewritten = refill_gain_curve(
-            self.curve_mode,
-            layout,
-            &gains_db,
-            offset_db,
-            1.0,
-            &mut self.curve,
-            changed,
-        );
+        let rewritten = match self.solo {
+            Some(band) => {
+                let curve = &mut self.curve[..layout.num_bins()];
+                curve.fill(0.0);
+                curve[layout.band_bins(band)].fill(1.0);
+                0..layout.num_bins()
+            }
+            None => refill_gain_curve(
+                self.curve_mode,
+                layout,
+                &gains_db,
+                self.output_ramp.current,
+                1.0,
+                &mut self.curve,
+                changed,
+            ),
+        };
         let curve = &self.curve[..layout.num_bins()];
         let scale = wola_scale(layout.fft_size);
         self.filter

@@ -20,7 +20,10 @@ impl Engine {
         let plan = self.fft_size.index();
         let at = self.position;
         let run = span.len();
-        let (first, second, mid_side) = pair_targets(self.stereo);
+        let (first, second, mid_side) = match self.solo {
+            Some(_) => (true, true, false),
+            None => pair_targets(self.stereo),
+        };
         let with = |targeted| ChannelStage { targeted, ..stage };
         let mut mix_end = stage.mix.start;
         let [dry_a, dry_b] = &mut self.dry;
@@ -40,6 +43,14 @@ impl Engine {
             if let Some(filter) = filters.next() {
                 filter.process(&mut [&mut *a, &mut *b]);
             }
+            if self.solo.is_some() {
+                // The bank keeps running, so leaving solo continues seamlessly.
+                let states = &mut self.solo_states[2 * index..];
+                a.copy_from_slice(dry_a);
+                b.copy_from_slice(dry_b);
+                self.solo_filter.process(a, &mut states[0]);
+                self.solo_filter.process(b, &mut states[1]);
+            }
             finish_channel(a, dry_a.iter().copied(), with(first));
             mix_end = finish_channel(b, dry_b.iter().copied(), with(second));
             if mid_side {
@@ -54,6 +65,11 @@ impl Engine {
             self.filter.store(plan, lane, io, at, MAX_INPUT_ABS);
             if let Some(filter) = filters.next() {
                 filter.process(&mut [&mut *io]);
+            }
+            if self.solo.is_some() {
+                io.copy_from_slice(dry_a);
+                let state = &mut self.solo_states[self.num_channels - 1];
+                self.solo_filter.process(io, state);
             }
             mix_end = finish_channel(io, dry_a.iter().copied(), with(true));
         }
