@@ -161,6 +161,7 @@ impl BarkEq {
         let size_pending = LatencySettings::of(&settings) != self.active;
         self.active.impose_on(&mut settings);
         engine.apply(&settings);
+        engine.set_solo(self.status.solo());
         engine.process(channels);
         self.status.set_auto_gain_db(engine.auto_gain_db());
         self.analyzer.update(engine, editor_open);

@@ -1,8 +1,9 @@
 //! What the plugin tells the editor about the running engine: the sample rate, the latency the
 //! host compensates, the FFT size and phase mode the engine was activated with (written in
-//! `activate`), and the auto-gain correction (written by the audio thread). Lock-free.
+//! `activate`), the auto-gain correction (written by the audio thread) and, the other way, the
+//! band the editor holds soloed. Lock-free.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
 use atomic_float::AtomicF32;
 use bark_eq_dsp::settings::PhaseMode;
@@ -11,7 +12,7 @@ use bark_eq_dsp::FftSize;
 use crate::LatencySettings;
 
 /// The engine's state as of its last activation.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct EngineStatus {
     /// Sample rate in Hz, 0 until the plugin is activated.
     sample_rate_hz: AtomicF32,
@@ -25,9 +26,40 @@ pub struct EngineStatus {
     num_channels: AtomicU32,
     /// The auto-gain correction in force, dB (written by the audio thread every block).
     auto_gain_db: AtomicF32,
+    /// The band the editor holds soloed, or [`NO_SOLO`]: the one value the editor writes and
+    /// the audio thread reads. Not a parameter: never saved, never automated.
+    solo_band: AtomicI32,
+}
+
+/// [`EngineStatus`]'s solo value when no band is soloed.
+const NO_SOLO: i32 = -1;
+
+impl Default for EngineStatus {
+    fn default() -> Self {
+        Self {
+            sample_rate_hz: AtomicF32::new(0.0),
+            latency_samples: AtomicU32::new(0),
+            active_fft_base_size: AtomicU32::new(0),
+            active_phase_index: AtomicU32::new(0),
+            num_channels: AtomicU32::new(0),
+            auto_gain_db: AtomicF32::new(0.0),
+            solo_band: AtomicI32::new(NO_SOLO),
+        }
+    }
 }
 
 impl EngineStatus {
+    /// Solos band `band` (0-based) while the editor holds it, or none. GUI thread.
+    pub fn set_solo(&self, band: Option<usize>) {
+        let value = band.map_or(NO_SOLO, |band| band as i32);
+        self.solo_band.store(value, Ordering::Relaxed);
+    }
+
+    /// The band the editor holds soloed. Real-time safe.
+    pub fn solo(&self) -> Option<usize> {
+        usize::try_from(self.solo_band.load(Ordering::Relaxed)).ok()
+    }
+
     /// Records an activation: the rate, the latency reported to the host and the FFT size and
     /// phase mode the engine runs at until the next activation.
     pub fn set(
@@ -109,5 +141,10 @@ mod tests {
         assert_eq!(status.active_fft_base_size(), Some(4096));
         assert_eq!(status.active(), Some(active));
         assert_eq!(status.num_channels(), 2);
+        assert_eq!(status.solo(), None);
+        status.set_solo(Some(8));
+        assert_eq!(status.solo(), Some(8));
+        status.set_solo(None);
+        assert_eq!(status.solo(), None);
     }
 }

@@ -59,22 +59,33 @@ impl FaderGeometry {
     }
 }
 
-/// Draws the 25 faders into `rect` and handles their gestures.
-pub fn band_faders(ui: &mut Ui, rect: Rect, params: &BarkEqParams, setter: &ParamSetter) {
+/// Draws the 25 faders into `rect` and handles their gestures; returns the band held soloed
+/// (Alt or the middle button on its fader), if any.
+pub fn band_faders(
+    ui: &mut Ui,
+    rect: Rect,
+    params: &BarkEqParams,
+    setter: &ParamSetter,
+) -> Option<usize> {
     ui.painter().rect_filled(rect, 4.0, theme::PANEL);
+    let mut soloed = None;
     for band in 0..NUM_BANDS {
-        fader(ui, FaderGeometry::new(rect, band), band, params, setter);
+        if fader(ui, FaderGeometry::new(rect, band), band, params, setter) {
+            soloed = Some(band);
+        }
     }
+    soloed
 }
 
-/// One fader: gestures first, so the drawing shows the value they set.
+/// One fader: gestures first, so the drawing shows the value they set. Returns whether the
+/// band is held soloed (then the fader takes no other gesture).
 fn fader(
     ui: &mut Ui,
     geometry: FaderGeometry,
     band: usize,
     params: &BarkEqParams,
     setter: &ParamSetter,
-) {
+) -> bool {
     let param = &params.bands[band].gain;
     let (min_db, max_db) = (param.preview_plain(0.0), param.preview_plain(1.0));
     let name = band_name(band);
@@ -88,10 +99,13 @@ fn fader(
         1.0
     };
     let delta_db = -response.drag_delta().y * db_per_point * fine;
-    gesture::drag_gain(ui, &response, id, param, setter, || {
-        DragTarget::Relative(delta_db)
-    });
-    gesture::wheel_and_reset(ui, &response, param, setter);
+    let soloed = gesture::solo_held(ui, &response);
+    if !soloed {
+        gesture::drag_gain(ui, &response, id, param, setter, || {
+            DragTarget::Relative(delta_db)
+        });
+        gesture::wheel_and_reset(ui, &response, param, setter);
+    }
 
     let gain_db = param.modulated_plain_value();
     let value_text = format_gain_db(gain_db);
@@ -155,7 +169,13 @@ fn fader(
     // "1.17 kHz" would not fit a column: number above, unit below.
     let (number, unit) = name.split_once(' ').unwrap_or((name.as_str(), ""));
     let name_top = geometry.column.bottom() - NAME_ROW + 2.0;
-    let name_color = if active { theme::TEXT } else { theme::TEXT_DIM };
+    let name_color = if soloed {
+        theme::ACCENT
+    } else if active {
+        theme::TEXT
+    } else {
+        theme::TEXT_DIM
+    };
     for (row, text) in [number, unit].into_iter().enumerate() {
         painter.text(
             Pos2::new(x, name_top + row as f32 * 12.0),
@@ -165,4 +185,5 @@ fn fader(
             name_color,
         );
     }
+    soloed
 }

@@ -28,6 +28,12 @@ pub fn set_once<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
     setter.end_set_parameter(param);
 }
 
+/// Whether the pointer holds a band soloed over `response`: Alt held, or the middle button
+/// down, while hovering it.
+pub fn solo_held(ui: &Ui, response: &Response) -> bool {
+    response.hovered() && ui.input(|i| i.modifiers.alt || i.pointer.middle_down())
+}
+
 /// Whether the fine modifier (Shift or Ctrl/Cmd) is held.
 pub fn fine_held(ui: &Ui) -> bool {
     ui.input(|i| i.modifiers.shift || i.modifiers.ctrl || i.modifiers.command)

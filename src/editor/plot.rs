@@ -9,7 +9,7 @@ use super::response::ResponseCurve;
 use super::theme;
 use crate::analyzer::{point_freq_hz, AnalyzerFrame, ANALYZER_POINTS};
 use crate::params::BarkEqParams;
-use bark_eq_dsp::bands::{band_centre_hz, format_freq_hz};
+use bark_eq_dsp::bands::{band_centre_hz, band_name, band_of_freq, format_freq_hz};
 use bark_eq_dsp::schema::format_gain_db;
 use bark_eq_dsp::{gain_db_at, EqSettings, NUM_BANDS};
 
@@ -92,7 +92,8 @@ pub fn band_near(axes: &PlotAxes, x: f32) -> Option<usize> {
         .map(|(band, _)| band)
 }
 
-/// Draws the plot into `rect` and handles dragging the band handles.
+/// Draws the plot into `rect` and handles dragging the band handles; returns the band held
+/// soloed (Alt or the middle button over it), if any.
 pub fn plot(
     ui: &mut Ui,
     rect: Rect,
@@ -100,13 +101,24 @@ pub fn plot(
     setter: &ParamSetter,
     curve: &ResponseCurve,
     spectrum: Option<&AnalyzerFrame>,
-) {
+) -> Option<usize> {
     let axes = PlotAxes { rect };
     let id = ui.make_persistent_id("plot");
     let response = ui.interact(rect, id, Sense::click_and_drag());
     response.widget_info(|| egui::WidgetInfo::labeled(Role::Canvas, true, PLOT_LABEL));
     let settings = params.settings();
-    let hovered_band = handle_pointer(ui, &response, &axes, params, setter);
+    let soloed = gesture::solo_held(ui, &response)
+        .then(|| {
+            response
+                .hover_pos()
+                .map(|p| band_of_freq(axes.x_to_freq(p.x)))
+        })
+        .flatten();
+    let hovered_band = if soloed.is_some() {
+        soloed
+    } else {
+        handle_pointer(ui, &response, &axes, params, setter)
+    };
 
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, theme::PANEL);
@@ -118,6 +130,18 @@ pub fn plot(
     draw_labels(&painter, &axes);
     draw_handles(&painter, &axes, &settings, hovered_band);
     draw_legend(&painter, &axes, spectrum.is_some());
+    if let Some(band) = soloed {
+        let text = format!("Solo {}", band_name(band));
+        let corner = rect.right_top() + egui::vec2(-10.0, 8.0);
+        painter.text(
+            corner,
+            Align2::RIGHT_TOP,
+            text,
+            theme::value_font(),
+            theme::ACCENT,
+        );
+    }
+    soloed
 }
 
 /// Picks, drags, resets and nudges bands from the plot; returns the band under the pointer.

@@ -29,6 +29,7 @@ const DRAG_STEPS: usize = 8;
 struct Fixture {
     params: Arc<BarkEqParams>,
     host: Arc<RecordingHost>,
+    status: Arc<EngineStatus>,
     harness: Harness<'static, EditorView>,
 }
 
@@ -47,7 +48,7 @@ impl Fixture {
             PhaseMode::ZeroLatency => 0,
         };
         status.set(RATE_HZ, latency, active, 2);
-        let (ui_params, ui_host) = (params.clone(), host.clone());
+        let (ui_params, ui_host, ui_status) = (params.clone(), host.clone(), status.clone());
         let harness = Harness::builder()
             .with_size(vec2(900.0, 480.0))
             // 60 frames per second, as on screen (double-clicks need < 0.3 s between clicks).
@@ -57,13 +58,14 @@ impl Fixture {
             .build_ui_state(
                 move |ui, view: &mut EditorView| {
                     let setter = ParamSetter::new(ui_host.as_ref());
-                    super::draw(ui, &ui_params, &setter, &status, view);
+                    super::draw(ui, &ui_params, &setter, &ui_status, view);
                 },
                 view,
             );
         let mut fixture = Self {
             params,
             host,
+            status,
             harness,
         };
         fixture.harness.run();
@@ -275,6 +277,50 @@ fn dragging_on_the_plot_sets_the_nearest_band_to_the_pointer_level() {
     let calls = fixture.host.take_calls();
     assert_one_gesture(&calls, "band_9");
     assert!((fixture.band_gains()[8] - 6.0).abs() <= 0.15, "{calls:?}");
+}
+
+#[test]
+fn holding_alt_or_the_middle_button_solos_a_band_for_as_long_as_it_is_held() {
+    let mut fixture = Fixture::without_analyzer();
+    let fader = fixture.fader_centre(8);
+    fixture.harness.hover_at(fader);
+    fixture
+        .harness
+        .event(Event::ModifiersChanged(Modifiers::ALT));
+    fixture.harness.run();
+    assert_eq!(fixture.status.solo(), Some(8), "Alt over the 997 Hz fader");
+    fixture
+        .harness
+        .event(Event::ModifiersChanged(Modifiers::NONE));
+    fixture.harness.run();
+    assert_eq!(fixture.status.solo(), None, "released");
+
+    let axes = PlotAxes {
+        rect: fixture.harness.get_by_label(PLOT_LABEL).rect(),
+    };
+    let over_band_13 = Pos2::new(axes.freq_to_x(band_centre_hz(12)), axes.db_to_y(3.0));
+    fixture.harness.hover_at(over_band_13);
+    fixture.harness.event(Event::PointerButton {
+        pos: over_band_13,
+        button: egui::PointerButton::Middle,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    fixture.harness.run();
+    assert_eq!(fixture.status.solo(), Some(12), "middle button on the plot");
+    fixture.harness.event(Event::PointerButton {
+        pos: over_band_13,
+        button: egui::PointerButton::Middle,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    fixture.harness.run();
+    assert_eq!(fixture.status.solo(), None);
+    assert!(
+        fixture.host.take_calls().is_empty(),
+        "solo is never a parameter gesture"
+    );
+    assert_eq!(fixture.band_gains(), [0.0; NUM_BANDS]);
 }
 
 #[test]

@@ -132,7 +132,7 @@ pub fn draw(
     ui.scope_builder(mixing_builder, |ui| {
         mixing::mixing_bar(ui, params, setter, status)
     });
-    plot::plot(
+    let plot_solo = plot::plot(
         ui,
         layout.plot,
         params,
@@ -140,7 +140,9 @@ pub fn draw(
         &view.curve,
         view.spectrum(),
     );
-    faders::band_faders(ui, layout.faders, params, setter);
+    let fader_solo = faders::band_faders(ui, layout.faders, params, setter);
+    // Solo lasts as long as it is held; automation never sees it.
+    status.set_solo(fader_solo.or(plot_solo));
     // Claim the whole area so egui knows the content's size.
     ui.advance_cursor_after_rect(layout.faders.union(layout.bar));
 }
