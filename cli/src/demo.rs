@@ -126,7 +126,7 @@ fn write_signal(path: &Path, overwrite: bool) -> Result<(), FileError> {
     let mut wav = OutputFile::create(path, DEMO_RATE_HZ, DEMO_CHANNELS, DEMO_FORMAT)?;
     let encoder = ChunkEncoder::new(DEMO_FORMAT, DEMO_RATE_HZ, DEMO_CHANNELS)?;
     let planes: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
-    wav.write_chunk(&encoder.encode(&planes, 0)?)?;
+    wav.write_chunk(&encoder.encode(&planes, 0, Vec::new())?)?;
     wav.commit(overwrite)
 }
 

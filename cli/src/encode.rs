@@ -13,6 +13,8 @@ use crate::flac::{FlacChunk, FlacEncoder};
 const INT16_SCALE: f32 = 32_768.0;
 /// Full-scale value of 24-bit samples.
 const INT24_SCALE: f32 = 8_388_608.0;
+/// Bytes of a 32-bit float sample.
+const FLOAT_BYTES: usize = 4;
 /// Seed of the dither noise; fixed, so the same input always gives the same file.
 const DITHER_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Bits of one uniform dither variable.
@@ -111,32 +113,43 @@ impl ChunkEncoder {
     }
 
     /// Encodes `channels` (planar, equal lengths), the frames starting at `first_frame` of
-    /// the file. For FLAC, `first_frame` must be a multiple of the FLAC block size and only
-    /// the file's last chunk may end between blocks.
-    pub fn encode(&self, channels: &[&[f32]], first_frame: u64) -> Result<EncodedChunk, FileError> {
+    /// the file, into `buffer` (cleared first; passing a used one saves an allocation). For
+    /// FLAC, `first_frame` must be a multiple of the FLAC block size and only the file's last
+    /// chunk may end between blocks.
+    pub fn encode(
+        &self,
+        channels: &[&[f32]],
+        first_frame: u64,
+        mut buffer: Vec<u8>,
+    ) -> Result<EncodedChunk, FileError> {
         let frames = channels.first().map_or(0, |c| c.len());
+        buffer.clear();
         let mut chunk = EncodedChunk {
             first_frame,
             frames,
+            bytes: buffer,
             ..EncodedChunk::default()
         };
         let interleaved_len = frames * self.num_channels;
         match (self.format.bits, &self.flac) {
             (BitsArg::Float32, _) => {
-                chunk.bytes.reserve_exact(interleaved_len * 4);
-                for frame in 0..frames {
-                    for plane in channels {
-                        chunk.bytes.extend_from_slice(&plane[frame].to_le_bytes());
+                chunk.bytes.resize(interleaved_len * FLOAT_BYTES, 0);
+                let frame_bytes = self.num_channels * FLOAT_BYTES;
+                for (channel, plane) in channels.iter().enumerate() {
+                    let at = channel * FLOAT_BYTES;
+                    for (out, sample) in chunk.bytes.chunks_exact_mut(frame_bytes).zip(*plane) {
+                        out[at..at + FLOAT_BYTES].copy_from_slice(&sample.to_le_bytes());
                     }
                 }
             }
             (bits, None) => {
                 let samples = quantize(channels, first_frame, bits, &mut chunk.clipped_samples);
-                chunk.bytes = le_bytes(&samples, self.format.bytes_per_sample());
+                le_bytes(&samples, self.format.bytes_per_sample(), &mut chunk.bytes);
             }
             (bits, Some(flac)) => {
                 let samples = quantize(channels, first_frame, bits, &mut chunk.clipped_samples);
-                let pcm = le_bytes(&samples, self.format.bytes_per_sample());
+                let mut pcm = Vec::new();
+                le_bytes(&samples, self.format.bytes_per_sample(), &mut pcm);
                 let (bytes, sizes) = flac.encode(&samples, first_frame)?;
                 chunk.bytes = bytes;
                 chunk.flac = Some(FlacChunk { pcm, sizes });
@@ -178,13 +191,12 @@ fn quantize_one(scaled: f32, scale: f32, clipped: &mut u64) -> i32 {
     limited as i32
 }
 
-/// Interleaved integer samples as little-endian bytes of `bytes_per_sample` each.
-fn le_bytes(samples: &[i32], bytes_per_sample: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(samples.len() * bytes_per_sample);
+/// Appends interleaved integer samples as little-endian bytes of `bytes_per_sample` each.
+fn le_bytes(samples: &[i32], bytes_per_sample: usize, bytes: &mut Vec<u8>) {
+    bytes.reserve(samples.len() * bytes_per_sample);
     for sample in samples {
         bytes.extend_from_slice(&sample.to_le_bytes()[..bytes_per_sample]);
     }
-    bytes
 }
 
 /// Triangular (TPDF) dither of ±1 LSB peak for `channel` at frame `position`: the difference
@@ -237,9 +249,15 @@ mod tests {
                 bits,
             };
             let encoder = ChunkEncoder::new(format, 48_000, 1).unwrap();
-            let whole = encoder.encode(&[&noise], 0).unwrap().bytes;
-            let head = encoder.encode(&[&noise[..3_333]], 0).unwrap().bytes;
-            let tail = encoder.encode(&[&noise[3_333..]], 3_333).unwrap().bytes;
+            let whole = encoder.encode(&[&noise], 0, Vec::new()).unwrap().bytes;
+            let head = encoder
+                .encode(&[&noise[..3_333]], 0, vec![1, 2])
+                .unwrap()
+                .bytes;
+            let tail = encoder
+                .encode(&[&noise[3_333..]], 3_333, Vec::new())
+                .unwrap()
+                .bytes;
             assert_eq!([head, tail].concat(), whole, "{bits:?}");
         }
     }

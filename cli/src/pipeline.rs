@@ -12,7 +12,7 @@ use crate::encode::{ChunkEncoder, EncodedChunk};
 use crate::error::FileError;
 use crate::loudness::Meter;
 use crate::output::OutputFile;
-use crate::segments::{Feeder, Segment, SegmentPlan};
+use crate::segments::{Feeder, Segment, SegmentPlan, Spare};
 
 /// Segments per pool thread in one wave of a split render (2: a thread that finishes early
 /// finds work while the slowest segment of the wave still runs).
@@ -39,15 +39,19 @@ pub struct Rendered {
 }
 
 impl Sink<'_> {
-    /// Takes the next rendered segment (segments arrive in file order).
-    fn take(&mut self, rendered: Rendered) -> Result<(), FileError> {
+    /// Takes the next rendered segment (segments arrive in file order) and hands back its
+    /// buffers.
+    fn take(&mut self, rendered: Rendered) -> Result<Spare, FileError> {
         if let Some(meter) = self.meter.as_deref_mut() {
             meter.add(&output_views(&rendered.segment, &rendered.range))?;
         }
         if let (Some(file), Some(chunk)) = (self.file.as_deref_mut(), &rendered.encoded) {
             file.write_chunk(chunk)?;
         }
-        Ok(())
+        Ok(Spare {
+            planes: rendered.segment.planes,
+            bytes: rendered.encoded.map(|c| c.bytes).unwrap_or_default(),
+        })
     }
 }
 
@@ -70,7 +74,9 @@ fn render_segment(
     let range = segment.render(engine, latency);
     let encoded = match encoder {
         Some(encoder) => {
-            Some(encoder.encode(&output_views(&segment, &range), segment.output_start)?)
+            let buffer = std::mem::take(&mut segment.bytes);
+            let views = output_views(&segment, &range);
+            Some(encoder.encode(&views, segment.output_start, buffer)?)
         }
         None => None,
     };
@@ -94,7 +100,7 @@ pub fn run(
     if plan.warmup.is_none() {
         while let Some(segment) = feeder.next_segment()? {
             let rendered = render_segment(segment, &mut engine, plan.latency, sink.encoder)?;
-            sink.take(rendered)?;
+            feeder.recycle(sink.take(rendered)?);
         }
         return Ok(());
     }
@@ -128,7 +134,7 @@ pub fn run(
             },
             || -> Result<Vec<Segment>, FileError> {
                 for done in finished.drain(..) {
-                    sink.take(done)?;
+                    feeder.recycle(sink.take(done)?);
                 }
                 read_wave(feeder, wave_len)
             },

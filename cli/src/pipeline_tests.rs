@@ -116,7 +116,7 @@ fn write_wav(path: &Path, rate_hz: u32, channels: &[Vec<f32>], format: OutputFor
     let encoder = ChunkEncoder::new(format, rate_hz, channels.len()).unwrap();
     let mut file = OutputFile::create(path, rate_hz, channels.len(), format).unwrap();
     let planes: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
-    file.write_chunk(&encoder.encode(&planes, 0).unwrap())
+    file.write_chunk(&encoder.encode(&planes, 0, Vec::new()).unwrap())
         .unwrap();
     file.commit(true).unwrap();
 }

@@ -91,6 +91,16 @@ pub struct Segment {
     pub output_len: usize,
     /// Rendered by a reset engine (split mode) rather than one carrying on.
     pub fresh: bool,
+    /// A spare buffer for the encoded output.
+    pub bytes: Vec<u8>,
+}
+
+/// The buffers of a written segment, for the next ones.
+pub struct Spare {
+    /// Sample planes.
+    pub planes: Vec<Vec<f32>>,
+    /// Encoded bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl Segment {
@@ -125,6 +135,10 @@ pub struct Feeder<'a> {
     meter: Option<&'a mut Meter>,
     /// Advanced by the input frames read.
     progress: &'a ProgressBar,
+    /// Planes of written segments, reused for new ones (fresh memory costs page faults).
+    spare_planes: Vec<Vec<f32>>,
+    /// Byte buffers of written segments.
+    spare_bytes: Vec<Vec<u8>>,
 }
 
 impl<'a> Feeder<'a> {
@@ -145,7 +159,15 @@ impl<'a> Feeder<'a> {
             next_index: 0,
             meter,
             progress,
+            spare_planes: Vec::new(),
+            spare_bytes: Vec::new(),
         }
+    }
+
+    /// Takes back the buffers of a written segment.
+    pub fn recycle(&mut self, spare: Spare) {
+        self.spare_planes.extend(spare.planes);
+        self.spare_bytes.push(spare.bytes);
     }
 
     /// Input frames in the file (known once the last segment has been handed out).
@@ -185,7 +207,11 @@ impl<'a> Feeder<'a> {
         let capacity = segment_frames + 2 * latency + warmup.unwrap_or(0);
         let mut planes = Vec::with_capacity(self.pending.len());
         for plane in &mut self.pending {
-            let mut kept = Vec::with_capacity(capacity);
+            let mut kept = self
+                .spare_planes
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(capacity));
+            kept.clear();
             kept.extend_from_slice(&plane[keep_at.min(plane.len())..]);
             let mut taken = std::mem::replace(plane, kept);
             taken.resize(input_len, 0.0);
@@ -199,6 +225,7 @@ impl<'a> Feeder<'a> {
             output_start,
             output_len,
             fresh: warmup.is_some(),
+            bytes: self.spare_bytes.pop().unwrap_or_default(),
         }))
     }
 

@@ -189,3 +189,51 @@ fn demo_writes_both_files_and_shows_the_change() {
         ["demo-input.wav", "demo-output.wav"]
     );
 }
+
+#[test]
+fn one_long_file_renders_the_same_bytes_with_any_number_of_jobs() {
+    let dir = temp_dir();
+    // 20 s: five segments of at least 4 s, so two and three threads all get work.
+    let frames = 20 * RATE_HZ as usize + 999;
+    let channels = vec![
+        scaled(mono_white_noise(3, frames), 0.5),
+        scaled(mono_white_noise(4, frames), 0.5),
+    ];
+    write_float_wav(&dir.path().join("long.wav"), RATE_HZ, &channels);
+    let mut renders = Vec::new();
+    for jobs in ["1", "2", "3"] {
+        for fft in ["1024", "16384"] {
+            let out = format!("out-{jobs}-{fft}.wav");
+            run_ok(
+                dir.path(),
+                &[
+                    "render",
+                    "long.wav",
+                    "-o",
+                    &out,
+                    "--band",
+                    "9=+6",
+                    "--band",
+                    "2=-4",
+                    "--fft-size",
+                    fft,
+                    "--jobs",
+                    jobs,
+                    "--bits",
+                    "16",
+                ],
+            );
+            renders.push((jobs, fft, std::fs::read(dir.path().join(&out)).unwrap()));
+        }
+    }
+    for (jobs, fft, bytes) in &renders {
+        let (_, _, sequential) = renders
+            .iter()
+            .find(|(j, f, _)| *j == "1" && f == fft)
+            .unwrap();
+        assert!(
+            bytes == sequential,
+            "--jobs {jobs} at FFT {fft} differs from --jobs 1"
+        );
+    }
+}

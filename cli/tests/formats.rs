@@ -177,3 +177,126 @@ fn mp3_input_renders_gapless() {
 fn ogg_vorbis_input_renders_gapless() {
     check_lossy_fixture("sine997-44k1-mono.ogg");
 }
+
+/// Decodes a FLAC file with symphonia: its STREAMINFO bytes and interleaved integer samples.
+fn decode_flac(path: &Path) -> (Vec<u8>, Vec<i32>) {
+    use symphonia::core::codecs::audio::AudioDecoderOptions;
+    use symphonia::core::formats::probe::Hint;
+    use symphonia::core::formats::{FormatOptions, TrackType};
+    use symphonia::core::io::MediaSourceStream;
+    use symphonia::core::meta::MetadataOptions;
+
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..4], b"fLaC");
+    let streaminfo = bytes[8..42].to_vec();
+    let stream = MediaSourceStream::new(
+        Box::new(std::fs::File::open(path).unwrap()),
+        Default::default(),
+    );
+    let mut hint = Hint::new();
+    hint.with_extension("flac");
+    let mut format = symphonia::default::get_probe()
+        .probe(
+            &hint,
+            stream,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .unwrap();
+    let track = format.default_track(TrackType::Audio).unwrap();
+    let params = track
+        .codec_params
+        .as_ref()
+        .unwrap()
+        .audio()
+        .unwrap()
+        .clone();
+    let mut decoder = symphonia::default::get_codecs()
+        .make_audio_decoder(&params, &AudioDecoderOptions::default())
+        .unwrap();
+    let mut samples = Vec::new();
+    while let Some(packet) = format.next_packet().unwrap() {
+        let decoded = decoder.decode(&packet).unwrap();
+        let mut interleaved: Vec<i32> = Vec::new();
+        decoded.copy_to_vec_interleaved(&mut interleaved);
+        samples.extend_from_slice(&interleaved);
+    }
+    (streaminfo, samples)
+}
+
+/// Interleaved integer samples of a 16- or 24-bit WAV file, and its data bytes.
+fn wav_integers(path: &Path) -> (Vec<i32>, Vec<u8>) {
+    let mut reader = hound::WavReader::open(path).unwrap();
+    let bytes_per_sample = usize::from(reader.spec().bits_per_sample / 8);
+    let samples: Vec<i32> = reader.samples::<i32>().map(|s| s.unwrap()).collect();
+    let pcm = samples
+        .iter()
+        .flat_map(|s| s.to_le_bytes()[..bytes_per_sample].to_vec())
+        .collect();
+    (samples, pcm)
+}
+
+#[test]
+fn flac_output_decodes_bit_exactly_to_the_integer_wav_at_16_and_24_bits() {
+    use md5::{Digest, Md5};
+    let dir = temp_dir();
+    // Not a whole number of FLAC blocks (4096), several segments with --jobs 2, and
+    // loud enough that some samples clip.
+    let frames = 6 * RATE_HZ as usize + 1234;
+    let channels = vec![
+        scaled(mono_white_noise(21, frames), 1.8),
+        sine(SINE_HZ, RATE_HZ, 0.5, frames),
+    ];
+    write_float_wav(&dir.path().join("in.wav"), RATE_HZ, &channels);
+    for bits in ["16", "24"] {
+        let flac = format!("out{bits}.flac");
+        let wav = format!("out{bits}.wav");
+        for (out, format) in [(&flac, "flac"), (&wav, "wav")] {
+            run_ok(
+                dir.path(),
+                &[
+                    "render", "in.wav", "-o", out, "--format", format, "--bits", bits, "--band",
+                    "9=+6", "--jobs", "2",
+                ],
+            );
+        }
+        let (streaminfo, full_scale) = decode_flac(&dir.path().join(&flac));
+        // symphonia converts to i32 at full scale: back to the stored bits.
+        let shift = 32 - bits.parse::<u32>().unwrap();
+        let decoded: Vec<i32> = full_scale.iter().map(|s| s >> shift).collect();
+        let (expected, pcm) = wav_integers(&dir.path().join(&wav));
+        assert_eq!(decoded.len(), 2 * frames, "{bits} bits");
+        assert!(
+            decoded == expected,
+            "{bits} bits: FLAC and WAV samples differ"
+        );
+        // STREAMINFO: min = max block size 4096 (the last, shorter block excluded, as the
+        // format defines it), the total sample count, and the MD5 of the samples.
+        assert_eq!(&streaminfo[0..4], &[0x10, 0x00, 0x10, 0x00], "{bits} bits");
+        let total = (u64::from(streaminfo[13] & 0x0F) << 32)
+            | u64::from(u32::from_be_bytes(streaminfo[14..18].try_into().unwrap()));
+        assert_eq!(total, frames as u64, "{bits} bits");
+        let md5: [u8; 16] = Md5::digest(&pcm).into();
+        assert_eq!(&streaminfo[18..34], &md5, "{bits} bits");
+    }
+    // The output's extension picks the format; 24 bits is the FLAC default.
+    run_ok(
+        dir.path(),
+        &[
+            "render",
+            "in.wav",
+            "-o",
+            "auto.flac",
+            "--band",
+            "9=+6",
+            "--jobs",
+            "1",
+        ],
+    );
+    let auto = std::fs::read(dir.path().join("auto.flac")).unwrap();
+    let explicit = std::fs::read(dir.path().join("out24.flac")).unwrap();
+    assert!(
+        auto == explicit,
+        "-o x.flac with --jobs 1 equals --format flac --bits 24 with --jobs 2"
+    );
+}
