@@ -1,6 +1,8 @@
 //! `render --report`, `--json` and `--match-loudness`: EBU Tech 3341 readings, and outputs
 //! matched to their input's loudness within ±0.1 LU.
 
+// Not every helper of the shared test module is used here.
+#[allow(unused_imports)]
 mod common;
 
 use std::path::Path;

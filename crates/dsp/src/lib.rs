@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod bands;
+pub mod compensate;
 pub mod curve;
 pub mod denormal;
 pub mod engine;

@@ -11,6 +11,7 @@ mod zero_latency;
 use ramp::LinearRamp;
 
 use super::bands::NUM_BANDS;
+use super::compensate::compensated_smooth_curve;
 use super::curve::{refill_gain_curve, BinLayout, CurveMode};
 use super::denormal::DenormalGuard;
 use super::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
@@ -93,6 +94,10 @@ pub struct Engine {
     position: StreamPosition,
     /// Linear gain per bin, output gain included (the target in Zero latency mode).
     curve: Vec<f32>,
+    /// The Smooth curve pre-compensated for the STFT's smoothing (Linear mode).
+    compensated: Vec<f32>,
+    /// Scratch for the compensation.
+    compensation_scratch: Vec<f32>,
     /// The curve must be rebuilt before the next frame.
     curve_stale: bool,
     /// Selected curve mode.
@@ -187,6 +192,8 @@ impl Engine {
             fft_size: FftSize::default(),
             position: StreamPosition::default(),
             curve: vec![0.0; max_size / 2 + 1],
+            compensated: vec![0.0; max_size / 2 + 1],
+            compensation_scratch: vec![0.0; max_size / 2 + 1],
             curve_stale: true,
             curve_mode: CurveMode::default(),
             band_ramps: [LinearRamp::default(); NUM_BANDS],
@@ -536,10 +543,26 @@ impl Engine {
                 changed,
             ),
         };
-        let curve = &self.curve[..layout.num_bins()];
+        let num_bins = layout.num_bins();
         let scale = wola_scale(layout.fft_size);
-        self.filter
-            .set_curve(self.fft_size.index(), curve, rewritten, scale);
+        let plan = self.fft_size.index();
+        if self.solo.is_none() && self.curve_mode == CurveMode::Smooth {
+            // What is heard is what is drawn: undo the STFT's smoothing (everywhere, since the
+            // compensation of one bin depends on its neighbours; `curve` stays the target).
+            compensated_smooth_curve(
+                layout,
+                self.sample_rate_hz,
+                &gains_db,
+                self.output_ramp.current,
+                &mut self.compensation_scratch,
+                &mut self.compensated,
+            );
+            let compensated = &self.compensated[..num_bins];
+            self.filter.set_curve(plan, compensated, 0..num_bins, scale);
+        } else {
+            let curve = &self.curve[..num_bins];
+            self.filter.set_curve(plan, curve, rewritten, scale);
+        }
         self.curve_stale = false;
     }
 }
