@@ -15,6 +15,8 @@ use super::curve::{fill_gain_curve, BinLayout, CurveMode};
 
 /// A band centre's gain is corrected by at most this many dB for what falls between bins.
 const MAX_CENTRE_CORRECTION_DB: f32 = 6.0;
+/// Shortfalls smaller than this (dB) are left alone, so a flat curve stays exactly flat.
+const CENTRE_CORRECTION_DEAD_BAND_DB: f32 = 1e-3;
 
 /// Pole of the inverse kernel's one-pole factors: the root of r² + 4r + 1 inside the unit
 /// circle, √3 − 2.
@@ -36,11 +38,13 @@ pub fn compensate_smoothing(target: &[f32], out: &mut [f32]) {
     }
     let (target, out) = (&target[..len], &mut out[..len]);
     let r = INVERSE_POLE;
-    // Causal pass y[j] = x[j] + r·y[j−1], started as if the curve continued evenly below DC
-    // (the spectrum of a real signal is symmetric about bin 0): its steady state there.
-    let mut state = target[0] / (1.0 - r);
+    // Filtered as deviations from the first bin's gain, so that a flat curve (and every flat
+    // stretch far from a bend) comes out exactly as it went in. The causal pass
+    // y[j] = x[j] + r·y[j−1] starts at 0 (an error that fades by 3.7× per bin above DC).
+    let reference = target[0];
+    let mut state = 0.0;
     for (y, &x) in out.iter_mut().zip(target) {
-        state = x + r * state;
+        state = (x - reference) + r * state;
         *y = state;
     }
     // Anti-causal pass z[j] = y[j] + r·z[j+1], started at its steady state beyond Nyquist.
@@ -50,7 +54,7 @@ pub fn compensate_smoothing(target: &[f32], out: &mut [f32]) {
         *y = state;
     }
     for (y, &x) in out.iter_mut().zip(target) {
-        *y = (*y * INVERSE_GAIN).max(x * MIN_FRACTION_OF_TARGET);
+        *y = (reference + *y * INVERSE_GAIN).max(x * MIN_FRACTION_OF_TARGET);
     }
 }
 
@@ -84,7 +88,9 @@ pub fn compensated_smooth_curve(
         let wanted = 10f32.powf((*gain_db + offset_db) / 20.0);
         let heard = heard_gain(out, position).max(f32::MIN_POSITIVE);
         let shortfall_db = 20.0 * (wanted / heard).log10();
-        *gain_db += shortfall_db.clamp(-MAX_CENTRE_CORRECTION_DB, MAX_CENTRE_CORRECTION_DB);
+        if shortfall_db.abs() > CENTRE_CORRECTION_DEAD_BAND_DB {
+            *gain_db += shortfall_db.clamp(-MAX_CENTRE_CORRECTION_DB, MAX_CENTRE_CORRECTION_DB);
+        }
     }
     fill_gain_curve(smooth, layout, &corrected, offset_db, 1.0, scratch);
     compensate_smoothing(scratch, out);
@@ -116,16 +122,25 @@ fn hann_transform(offset_bins: f32) -> f32 {
 pub fn heard_gain(gains: &[f32], position: f32) -> f32 {
     let centre = position.round() as isize;
     let last = gains.len() as isize - 1;
-    let mut sum = 0.0;
+    let (mut sum, mut weights) = (0.0, 0.0);
     for k in centre - KERNEL_REACH_BINS..=centre + KERNEL_REACH_BINS {
         // Even extension beyond DC and Nyquist.
-        let index = if k < 0 { -k } else if k > last { 2 * last - k } else { k };
+        let index = if k < 0 {
+            -k
+        } else if k > last {
+            2 * last - k
+        } else {
+            k
+        };
         if let Some(&gain) = gains.get(index.max(0) as usize) {
             let w = hann_transform(k as f32 - position);
             sum += gain * w * w;
+            weights += w * w;
         }
     }
-    sum / KERNEL_SUM
+    // The taps' weights sum to KERNEL_SUM up to the truncated tails; dividing by their
+    // actual sum keeps a flat curve flat.
+    sum / weights.max(KERNEL_SUM * f32::EPSILON)
 }
 
 #[cfg(test)]
@@ -136,7 +151,13 @@ mod tests {
     fn smoothed(curve: &[f32]) -> Vec<f32> {
         let at = |j: isize| {
             let last = curve.len() as isize - 1;
-            let mirrored = if j < 0 { -j } else if j > last { 2 * last - j } else { j };
+            let mirrored = if j < 0 {
+                -j
+            } else if j > last {
+                2 * last - j
+            } else {
+                j
+            };
             curve[mirrored as usize]
         };
         (0..curve.len() as isize)
@@ -153,7 +174,12 @@ mod tests {
         compensate_smoothing(&target, &mut compensated);
         let heard = smoothed(&compensated);
         for j in 3..197 {
-            assert!((heard[j] - target[j]).abs() < 1e-4, "bin {j}: {} vs {}", heard[j], target[j]);
+            assert!(
+                (heard[j] - target[j]).abs() < 1e-4,
+                "bin {j}: {} vs {}",
+                heard[j],
+                target[j]
+            );
         }
     }
 
@@ -161,9 +187,9 @@ mod tests {
     fn the_heard_gain_at_bin_centres_is_the_three_bin_average() {
         let gains: Vec<f32> = (0..40).map(|j| 1.0 + (j as f32 * 0.3).cos()).collect();
         let expected = smoothed(&gains);
-        for j in 2..38 {
+        for (j, &want) in expected.iter().enumerate().take(38).skip(2) {
             let heard = heard_gain(&gains, j as f32);
-            assert!((heard - expected[j]).abs() < 1e-5, "bin {j}");
+            assert!((heard - want).abs() < 1e-5, "bin {j}");
         }
         let flat = vec![2.0f32; 40];
         assert!((heard_gain(&flat, 17.37) - 2.0).abs() < 1e-3);
@@ -174,8 +200,9 @@ mod tests {
         let target = vec![0.5f32; 64];
         let mut compensated = vec![0.0; 64];
         compensate_smoothing(&target, &mut compensated);
-        for &g in &compensated {
-            assert!((g - 0.5).abs() < 1e-6, "{g}");
-        }
+        assert!(
+            compensated.iter().all(|&g| g == 0.5),
+            "exactly: {compensated:?}"
+        );
     }
 }

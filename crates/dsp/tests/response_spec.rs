@@ -70,7 +70,8 @@ fn worst_deviation_db(gains_db: [f32; NUM_BANDS], fft_size: FftSize) -> f64 {
     points
         .iter()
         .map(|&freq| {
-            let gain = 20.0 * (tone_level(measured_out, freq) / tone_level(measured_in, freq)).log10();
+            let gain =
+                20.0 * (tone_level(measured_out, freq) / tone_level(measured_in, freq)).log10();
             let target = f64::from(gain_db_at(CurveMode::Smooth, &gains_db, freq));
             if (gain - target).abs() > 0.45 {
                 println!("  {freq:.0} Hz: heard {gain:.2} dB, drawn {target:.2} dB");
