@@ -2,7 +2,8 @@
 //! plugin, the offline renderer and the benchmarks.
 //!
 //! Modules import downward only, bottom to top: [`math`] and [`kernels`] → [`window`] →
-//! [`stft`] → [`bands`] and [`curve`] → [`settings`] → [`schema`] and [`engine`]. `docs/DESIGN.md` at the
+//! [`stft`] → [`bands`] and [`curve`] → [`profile`] → [`settings`] → [`schema`], [`matching`]
+//! and [`engine`]. `docs/DESIGN.md` at the
 //! repository root describes the architecture and the specification the tests cite.
 
 #![deny(missing_docs)]
@@ -15,8 +16,10 @@ pub mod engine;
 pub mod iir;
 pub mod kernels;
 pub mod loudness;
+pub mod matching;
 pub mod math;
 pub mod output;
+pub mod profile;
 pub mod schema;
 pub mod settings;
 pub mod signal;

@@ -43,3 +43,39 @@ pub fn db_to_gain(gain_db: f32) -> f32 {
     let scale = f32::from_bits(((whole + F32_EXPONENT_BIAS) as u32) << F32_MANTISSA_BITS);
     mantissa * scale
 }
+
+/// Solves the augmented system `rows` (each row n coefficients and the right-hand side) by
+/// Gaussian elimination with partial pivoting; a singular column gives 0.
+pub fn solve_linear(rows: &mut [Vec<f64>]) -> Vec<f64> {
+    let n = rows.len();
+    for col in 0..n {
+        let pivot = (col..n)
+            .max_by(|&a, &b| rows[a][col].abs().total_cmp(&rows[b][col].abs()))
+            .unwrap_or(col);
+        rows.swap(col, pivot);
+        let head = rows[col][col];
+        if head.abs() < f64::EPSILON {
+            continue;
+        }
+        let (upper, lower) = rows.split_at_mut(col + 1);
+        let pivot_row = &upper[col];
+        for row in lower.iter_mut() {
+            let factor = row[col] / head;
+            if factor != 0.0 {
+                for (value, &pivot_value) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *value -= factor * pivot_value;
+                }
+            }
+        }
+    }
+    let mut solution = vec![0.0; n];
+    for row in (0..n).rev() {
+        let head = rows[row][row];
+        if head.abs() < f64::EPSILON {
+            continue;
+        }
+        let known: f64 = (row + 1..n).map(|k| rows[row][k] * solution[k]).sum();
+        solution[row] = (rows[row][n] - known) / head;
+    }
+    solution
+}

@@ -4,10 +4,12 @@
 //! control rate (one step per hop of the STFT), the gain smoothing, the analysis frames that
 //! feed the analyzer and auto gain, and the output stage ([`crate::output`]).
 
+mod analysis;
 mod linear;
 mod ramp;
 mod zero_latency;
 
+pub use analysis::learn_profile;
 use ramp::LinearRamp;
 
 use super::bands::NUM_BANDS;
@@ -18,6 +20,7 @@ use super::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
 use super::loudness::AutoGain;
 use super::math::db_to_gain;
 use super::output::{BypassMix, ChannelStage, GainGlide};
+use super::profile::ProfileLearner;
 use super::settings::{EqSettings, FftSize, PhaseMode, StereoTarget};
 use super::solo::{BandPass, BandPassState};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
@@ -120,9 +123,13 @@ pub struct Engine {
     analyzer_power: Vec<f32>,
     /// Frames × channels summed into `analyzer_power` since the last clear.
     analyzer_frames: u32,
-    /// The input power per bin of the latest hop's frames (all channels), for the analyzer
-    /// and auto gain.
+    /// The input power per bin of the latest hop's frames (all channels), for the analyzer,
+    /// auto gain and the profile learner.
     frame_power: Vec<f32>,
+    /// Whether frames go into `profile` (Bark Match's "Learn").
+    profile_learning: bool,
+    /// The gated band powers of the frames seen while learning.
+    profile: ProfileLearner,
     /// Whether auto gain is on.
     auto_gain_enabled: bool,
     /// The input's long-term spectrum and the loudness correction.
@@ -206,6 +213,8 @@ impl Engine {
             analyzer_power: vec![0.0; max_size / 2 + 1],
             analyzer_frames: 0,
             frame_power: vec![0.0; max_size / 2 + 1],
+            profile_learning: false,
+            profile: ProfileLearner::new(sample_rate_hz),
             auto_gain_enabled: false,
             auto_gain: AutoGain::new(&sizes, sample_rate_hz),
             gain_linear: 1.0,
@@ -432,6 +441,28 @@ impl Engine {
         self.analyzer_frames = 0;
     }
 
+    /// Starts or stops adding every frame's input power to the profile learner (off by
+    /// default). Stopping keeps what was learned. Allocation-free.
+    pub fn set_profile_learning(&mut self, learning: bool) {
+        self.profile_learning = learning;
+    }
+
+    /// Whether frames go into the profile learner.
+    pub fn profile_learning(&self) -> bool {
+        self.profile_learning
+    }
+
+    /// What the profile learner holds (see [`crate::profile`]).
+    pub fn profile_learner(&self) -> &ProfileLearner {
+        &self.profile
+    }
+
+    /// The profile learner, to clear it or drain it into another. Allocation-free use only
+    /// on the audio thread.
+    pub fn profile_learner_mut(&mut self) -> &mut ProfileLearner {
+        &mut self.profile
+    }
+
     /// Steps of one hop that make up [`GAIN_RAMP_SECONDS`].
     fn ramp_steps(&self) -> u32 {
         (GAIN_RAMP_SECONDS * self.sample_rate_hz / self.hop_len() as f32).ceil() as u32
@@ -456,7 +487,7 @@ impl Engine {
             self.solve_iir();
         }
         let num_bins = self.layout().num_bins();
-        let wants_power = self.analyzer_enabled || self.auto_gain_enabled;
+        let wants_power = self.analyzer_enabled || self.auto_gain_enabled || self.profile_learning;
         if wants_power {
             self.frame_power[..num_bins].fill(0.0);
         }
@@ -465,14 +496,26 @@ impl Engine {
             PhaseMode::ZeroLatency if wants_power => self.analysis_frames(),
             PhaseMode::ZeroLatency => {}
         }
-        let frame_power = &self.frame_power[..num_bins];
+        self.feed_frame_power();
+        self.update_auto_gain(curve_moved);
+    }
+
+    /// Hands the latest hop's `frame_power` to the analyzer sums and the profile learner,
+    /// whichever are on.
+    fn feed_frame_power(&mut self) {
+        let layout = &self.layouts[self.fft_size.index()];
+        let frame_power = &self.frame_power[..layout.num_bins()];
         if self.analyzer_enabled {
             for (sum, &power) in self.analyzer_power.iter_mut().zip(frame_power) {
                 *sum += power;
             }
             self.analyzer_frames += self.num_channels as u32;
         }
-        self.update_auto_gain(curve_moved);
+        if self.profile_learning {
+            let hop_s = (layout.fft_size / HOP_DIVISOR) as f32 / self.sample_rate_hz;
+            self.profile
+                .observe(frame_power, layout, self.num_channels, hop_s);
+        }
     }
 
     /// Sets the gain glide for the next hop: towards the auto-gain correction that cancels the
