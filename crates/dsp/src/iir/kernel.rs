@@ -21,11 +21,11 @@ pub(super) enum Isa {
 }
 
 impl Isa {
-    /// The best instruction set available on this CPU.
+    /// The best instruction set available on this CPU (the baseline with the
+    /// `portable-kernels` feature, like the STFT kernels).
     pub fn detect() -> Self {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if crate::kernels::has_avx2_fma() {
             return Self::Avx2Fma;
         }
         Self::Baseline
