@@ -4,6 +4,9 @@
 //! windows at hop N/4, every sample is covered by frames whose squared windows add up to
 //! `WOLA_WINDOW_SUM`, so by Parseval the bins of a band, summed over all frames and divided
 //! by `WOLA_WINDOW_SUM · N · frames · channels`, give that band's share of the mean square.
+//!
+//! The JSON also carries the Bark Match profile of the file (`bark_eq_dsp::profile`: the
+//! gated levels `band_levels_db` and a format `version`), so it serves as a reference.
 
 use std::path::{Path, PathBuf};
 
@@ -59,6 +62,23 @@ pub struct Analysis {
     pub total_db: Option<f64>,
     /// One entry per band, band 1 first.
     pub bands: Vec<BandEnergy>,
+    /// The Bark Match profile's fields (format version, gated levels), so that this JSON is a
+    /// profile `bark-eq match --reference` and the plugin read; absent for a silent file.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileFields>,
+}
+
+/// The fields a profile adds to an analysis (its sample rate is the analysis's own).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileFields {
+    /// Profile format version.
+    pub version: u32,
+    /// Seconds of audio observed.
+    pub duration_s: f32,
+    /// STFT frames that passed the gates.
+    pub frames_kept: u64,
+    /// Gated long-term level of each band, dBFS, band 1 first.
+    pub band_levels_db: [f32; NUM_BANDS],
 }
 
 /// Runs `bark-eq analyze`.
@@ -93,6 +113,7 @@ pub fn analyze_file(path: &Path, fft_size: FftSize) -> Result<Analysis, FileErro
     };
     let mut engine = engine_for(&reader, &settings)?;
     engine.set_analyzer_enabled(true);
+    engine.set_profile_learning(true);
     let mut power_sums = [0.0f64; NUM_BANDS];
     let mut planes: Vec<Vec<f32>> = vec![Vec::new(); reader.num_channels()];
     let mut frames = 0u64;
@@ -133,13 +154,24 @@ pub fn analyze_file(path: &Path, fft_size: FftSize) -> Result<Analysis, FileErro
         fft_size: engine.fft_len(),
         total_db: to_db(power_sums.iter().sum()),
         bands,
+        profile: engine
+            .profile_learner()
+            .profile()
+            .ok()
+            .map(|profile| ProfileFields {
+                version: profile.version,
+                duration_s: profile.duration_s,
+                frames_kept: profile.frames_kept,
+                band_levels_db: profile.band_levels_db,
+            }),
     })
 }
 
-/// Processes one block and moves the analyzer's per-bin power into per-band sums.
+/// Analyses one block (the engine's analysis frames only, no filtering) and moves the
+/// analyzer's per-bin power into per-band sums; the engine's profile learner keeps the rest.
 fn feed(engine: &mut Engine, planes: &mut [Vec<f32>], power_sums: &mut [f64; NUM_BANDS]) {
-    let mut channels: Vec<&mut [f32]> = planes.iter_mut().map(Vec::as_mut_slice).collect();
-    engine.process(&mut channels);
+    let channels: Vec<&[f32]> = planes.iter().map(Vec::as_slice).collect();
+    engine.analyze(&channels);
     let (power, _) = engine.analyzer_power();
     let last_bin = power.len().saturating_sub(1);
     for (bin, (&p, &band)) in power.iter().zip(&engine.layout().band_of_bin).enumerate() {

@@ -12,6 +12,7 @@ Examples:
   bark-eq render stems/*.wav -o out/ --preset vocal.json --jobs 4
   bark-eq analyze mix.wav --json mix-bands.json
   bark-eq preset > my-preset.json            a template to edit
+  bark-eq match mix.wav --reference ref.wav --save-preset match.json
 
 Bands are the 25 Bark critical bands (1 = 0-100 Hz ... 25 = 15.5-20 kHz);
 `bark-eq analyze` lists them with their frequencies.";
@@ -85,6 +86,8 @@ pub enum Command {
     /// Write a short test signal and its equalized version, and show what changed.
     #[command(after_help = DEMO_AFTER_HELP)]
     Demo(DemoArgs),
+    /// Match the tonal balance of files to a reference, pink noise or a tilt (Bark Match).
+    Match(crate::matching::MatchArgs),
 }
 
 /// The EQ settings, shared by `render`, `preset` and `demo`.

@@ -12,6 +12,7 @@ mod eq;
 mod error;
 mod flac;
 mod loudness;
+mod matching;
 mod output;
 mod paths;
 mod pipeline;
@@ -38,7 +39,10 @@ const USAGE_EXIT_CODE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Commands that write audio stop cleanly on Ctrl-C; the others just end.
-    if matches!(cli.command, Command::Render(_) | Command::Demo(_)) {
+    if matches!(
+        cli.command,
+        Command::Render(_) | Command::Demo(_) | Command::Match(_)
+    ) {
         if let Err(err) = cancel::install_handler() {
             eprintln!("warning: Ctrl-C handler not installed ({err}); an interrupt may leave temporary .bark-eq-*.tmp files");
         }
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
             BatchOutcome::AllRendered
         }),
         Command::Demo(args) => demo::run(args).map(|()| BatchOutcome::AllRendered),
+        Command::Match(args) => matching::run(args),
     };
     match result {
         Ok(BatchOutcome::AllRendered) => ExitCode::SUCCESS,

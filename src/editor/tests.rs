@@ -485,6 +485,7 @@ fn in_zero_latency_the_drawn_curve_is_the_iir_banks_response_and_curve_is_disabl
         let freq_hz = curve.bin_freq_hz(bin);
         let designed = engine
             .iir_design()
+            .expect("an engine created in Zero latency has the IIR bank")
             .magnitude_db(engine.iir_coeffs(), freq_hz);
         let drawn = 20.0 * curve.gains()[bin].log10();
         assert!(

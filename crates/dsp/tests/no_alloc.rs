@@ -12,8 +12,13 @@ static ALLOCATOR: AllocDisabler = AllocDisabler;
 
 #[test]
 fn apply_and_process_never_allocate_whatever_changes() {
-    let mut settings = EqSettings::default();
+    // Created in Zero latency, the engine can switch both ways.
+    let mut settings = EqSettings {
+        phase: PhaseMode::ZeroLatency,
+        ..EqSettings::default()
+    };
     let mut engine = Engine::new(48_000.0, 2, &settings).expect("48 kHz stereo");
+    settings.phase = PhaseMode::Linear;
     let mut audio = white_noise(5, 2, 20_000);
     let mut step = 0usize;
     let mut run = |engine: &mut Engine, settings: &EqSettings, len: usize| {

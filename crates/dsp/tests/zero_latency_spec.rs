@@ -42,7 +42,7 @@ fn sines_at_the_band_centres_come_out_at_the_designed_gain() {
     let gains: [f32; NUM_BANDS] = std::array::from_fn(|_| rng.random_range(-12.0..12.0));
     let settings = zero_latency(gains);
     let engine = engine_with(RATE_HZ, 1, &settings);
-    let design = engine.iir_design();
+    let design = engine.iir_design().expect("created in Zero latency");
     let coeffs = *engine.iir_coeffs();
     let len = 48_000;
     for band in (1..NUM_BANDS).step_by(3) {
@@ -132,4 +132,14 @@ fn output_gain_and_auto_gain_work_in_zero_latency_too() {
     let output = render(&mut engine, std::slice::from_ref(&tone));
     let gain = gain_db(&tone, &output[0], 0, 10_000, 20_000);
     assert!(gain.abs() < 0.5, "a uniform +9 dB cancelled: {gain:.2} dB");
+}
+
+#[test]
+fn an_engine_created_linear_has_no_iir_bank_and_stays_linear() {
+    let mut engine = engine_with(RATE_HZ, 2, &EqSettings::default());
+    assert!(engine.iir_design().is_none());
+    let changed = engine.apply(&zero_latency([3.0; NUM_BANDS]));
+    assert!(!changed, "no switch without the IIR bank");
+    assert_eq!(engine.phase(), PhaseMode::Linear);
+    assert_eq!(engine.latency_samples(), 4096);
 }

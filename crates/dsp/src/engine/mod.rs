@@ -80,7 +80,7 @@ pub struct Engine {
     /// Linear phase (the STFT) or zero latency (the IIR bank).
     phase: PhaseMode,
     /// The IIR bank's design at this rate (poles, precomputed solve).
-    iir_design: ZeroLatencyDesign,
+    iir_design: Option<ZeroLatencyDesign>,
     /// One IIR filter per channel pair (and one for an odd channel), same order as the lanes.
     iir: Vec<ZeroLatencyFilter>,
     /// Scratch for the IIR coefficients of a solve.
@@ -153,14 +153,19 @@ impl Engine {
         num_channels: usize,
         settings: &EqSettings,
     ) -> Result<Self, EngineError> {
-        let mut engine = Self::unsettled(sample_rate_hz, num_channels)?;
+        let with_iir = settings.phase == PhaseMode::ZeroLatency;
+        let mut engine = Self::unsettled(sample_rate_hz, num_channels, with_iir)?;
         engine.apply(settings);
         engine.reset();
         Ok(engine)
     }
 
     /// The engine with default settings, before [`Engine::reset`] settles them.
-    fn unsettled(sample_rate_hz: f32, num_channels: usize) -> Result<Self, EngineError> {
+    fn unsettled(
+        sample_rate_hz: f32,
+        num_channels: usize,
+        with_iir: bool,
+    ) -> Result<Self, EngineError> {
         if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
             return Err(EngineError::UnsupportedSampleRate(sample_rate_hz));
         }
@@ -172,7 +177,9 @@ impl Engine {
             .map(|s| s.size_at_rate(sample_rate_hz))
             .collect();
         let max_size = sizes.iter().copied().max().unwrap_or(0);
-        let iir_design = ZeroLatencyDesign::new(sample_rate_hz);
+        // The IIR design costs tens of milliseconds: only an engine that starts in Zero latency
+        // mode builds it.
+        let iir_design = with_iir.then(|| ZeroLatencyDesign::new(sample_rate_hz));
         Ok(Self {
             sample_rate_hz,
             filter: SpectralFilter::new(&sizes),
@@ -188,8 +195,9 @@ impl Engine {
             spare: [0; 2].map(|_| vec![0.0; max_size / HOP_DIVISOR]),
             dry: [0; 2].map(|_| vec![0.0; max_size / HOP_DIVISOR]),
             phase: PhaseMode::default(),
-            iir: (0..num_channels.div_ceil(2))
-                .map(|_| ZeroLatencyFilter::new(&iir_design))
+            iir: iir_design
+                .iter()
+                .flat_map(|design| (0..num_channels.div_ceil(2)).map(|_| ZeroLatencyFilter::new(design)))
                 .collect(),
             iir_design,
             iir_coeffs: ZeroLatencyCoeffs::FLAT,
@@ -257,9 +265,10 @@ impl Engine {
         self.phase
     }
 
-    /// The IIR bank's design (for drawing Zero latency mode's actual response).
-    pub fn iir_design(&self) -> &ZeroLatencyDesign {
-        &self.iir_design
+    /// The IIR bank's design (for drawing Zero latency mode's actual response), if the engine
+    /// was created in Zero latency mode.
+    pub fn iir_design(&self) -> Option<&ZeroLatencyDesign> {
+        self.iir_design.as_ref()
     }
 
     /// The coefficients the IIR bank is heading to (Zero latency mode).
@@ -282,10 +291,16 @@ impl Engine {
     /// Sets new targets. Gains glide there over [`GAIN_RAMP_SECONDS`] (one step per hop);
     /// mode changes take effect at the next frame; a new FFT size or phase mode resets the
     /// engine. Returns `true` when the FFT size or the phase mode, and so the latency (or in
-    /// Zero latency mode the control rate), changed.
+    /// Zero latency mode the control rate), changed. Zero latency needs the IIR bank, which
+    /// only an engine created in Zero latency mode builds; an engine created Linear stays
+    /// Linear.
     pub fn apply(&mut self, settings: &EqSettings) -> bool {
         let steps = self.ramp_steps();
-        let settings = settings.clamped();
+        let mut settings = settings.clamped();
+        if self.iir_design.is_none() {
+            // Built Linear: no IIR bank to switch to.
+            settings.phase = PhaseMode::Linear;
+        }
         for (ramp, &gain_db) in self.band_ramps.iter_mut().zip(&settings.band_gains_db) {
             ramp.set_target(gain_db, steps);
         }
@@ -558,7 +573,9 @@ impl Engine {
     /// Solves the IIR bank for the smoothed band gains and sends every filter gliding there.
     fn solve_iir(&mut self) {
         let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
-        self.iir_design.solve(&gains_db, &mut self.iir_coeffs);
+        if let Some(design) = &self.iir_design {
+            design.solve(&gains_db, &mut self.iir_coeffs);
+        }
         for filter in &mut self.iir {
             filter.set_target(&self.iir_coeffs);
         }
