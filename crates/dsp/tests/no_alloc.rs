@@ -95,3 +95,22 @@ fn the_iir_bank_solves_glides_and_processes_without_allocating() {
     });
     assert!(left.iter().chain(&right).all(|v| v.is_finite()));
 }
+
+#[test]
+fn profile_learning_and_the_analysis_only_pass_never_allocate() {
+    let mut engine = Engine::new(48_000.0, 3, &EqSettings::default()).expect("48 kHz");
+    let mut drained = bark_eq_dsp::profile::ProfileLearner::new(48_000.0);
+    let mut audio = white_noise(9, 3, 30_000);
+    let [a, b, c] = &mut audio[..] else {
+        unreachable!("three channels")
+    };
+    assert_no_alloc(|| {
+        engine.set_profile_learning(true);
+        engine.process(&mut [&mut a[..], &mut b[..], &mut c[..]]);
+        engine.analyze(&[&a[..], &b[..], &c[..]]);
+        drained.drain_from(engine.profile_learner_mut());
+        engine.profile_learner_mut().clear();
+        engine.set_profile_learning(false);
+    });
+    assert!(drained.profile().is_ok());
+}
