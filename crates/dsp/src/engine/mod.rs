@@ -197,7 +197,9 @@ impl Engine {
             phase: PhaseMode::default(),
             iir: iir_design
                 .iter()
-                .flat_map(|design| (0..num_channels.div_ceil(2)).map(|_| ZeroLatencyFilter::new(design)))
+                .flat_map(|design| {
+                    (0..num_channels.div_ceil(2)).map(|_| ZeroLatencyFilter::new(design))
+                })
                 .collect(),
             iir_design,
             iir_coeffs: ZeroLatencyCoeffs::FLAT,
