@@ -19,6 +19,7 @@ pub mod loudness;
 pub mod matching;
 pub mod math;
 pub mod output;
+pub mod preset;
 pub mod profile;
 pub mod schema;
 pub mod settings;
