@@ -368,6 +368,31 @@ mod tests {
         assert!(reader.read().sequence > sequence);
     }
 
+    #[test]
+    fn a_hidden_or_frozen_analyzer_costs_the_audio_thread_nothing() {
+        use crate::editor::analyzer_options::{AnalyzerOptions, Show};
+        let (mut plugin, reader) = plugin_with_reader();
+        let options = plugin.params_arc();
+        for hidden in [
+            AnalyzerOptions {
+                freeze: true,
+                ..AnalyzerOptions::default()
+            },
+            AnalyzerOptions {
+                show: Show::Off,
+                ..AnalyzerOptions::default()
+            },
+        ] {
+            options.analyzer.store(hidden);
+            assert_eq!(play_sine(&mut plugin, 1000.0, 0.5, 0.2, Some(true)), 0);
+            assert!(!reader.updated());
+            // The engine sums no analyzer power at all.
+            assert_eq!(plugin.engine().map(|e| e.analyzer_power().1), Some(0));
+        }
+        options.analyzer.store(AnalyzerOptions::default());
+        assert!(play_sine(&mut plugin, 1000.0, 0.5, 0.2, Some(true)) > 0);
+    }
+
     #[cfg(not(feature = "assert_process_allocs"))]
     #[test]
     fn publishing_allocates_nothing() {

@@ -164,7 +164,9 @@ impl BarkEq {
         engine.set_solo(self.status.solo());
         engine.process(channels);
         self.status.set_auto_gain_db(engine.auto_gain_db());
-        self.analyzer.update(engine, editor_open);
+        // A hidden or frozen analyzer costs the audio thread nothing.
+        let analyzer_shown = editor_open && self.params.analyzer.analysis_wanted();
+        self.analyzer.update(engine, analyzer_shown);
         let request_restart = size_pending && !self.restart_requested;
         self.restart_requested |= size_pending;
         request_restart

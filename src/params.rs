@@ -15,6 +15,9 @@ use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 use nice_plug::prelude::*;
 
+use crate::editor::ab::AbState;
+use crate::editor::analyzer_options::AnalyzerOptionsState;
+use crate::editor::scale::UiScaleState;
 use crate::editor::size::EditorSizeState;
 
 /// A host-facing choice type wrapping a DSP enum, whose options are the schema's `Choices`.
@@ -139,6 +142,15 @@ pub struct BarkEqParams {
     /// Editor window size, saved with the state (not a parameter).
     #[persist = "editor-size"]
     pub editor_size: EditorSizeState,
+    /// The A/B slots: which is active and the inactive one (not parameters).
+    #[persist = "ab"]
+    pub ab: AbState,
+    /// Analyzer tilt, peak hold, freeze and shown spectra.
+    #[persist = "analyzer"]
+    pub analyzer: AnalyzerOptionsState,
+    /// Editor scale in percent.
+    #[persist = "ui-scale"]
+    pub ui_scale: UiScaleState,
 }
 
 impl Default for BarkEqParams {
@@ -168,6 +180,9 @@ impl Default for BarkEqParams {
             auto_gain: BoolParam::new(ParamId::AutoGain.name(), false),
             delta: BoolParam::new(ParamId::Delta.name(), false),
             editor_size: EditorSizeState::default(),
+            ab: AbState::default(),
+            analyzer: AnalyzerOptionsState::default(),
+            ui_scale: UiScaleState::default(),
         }
     }
 }
@@ -243,5 +258,64 @@ mod tests {
         let size = params.editor_size.get();
         assert_eq!(size, size.clamped());
         assert!(size.width > size.height);
+    }
+
+    #[test]
+    fn the_editor_state_round_trips_and_a_state_without_it_keeps_the_defaults() {
+        use crate::editor::ab::{AbSlots, Slot, AB_KEY};
+        use crate::editor::analyzer_options::{AnalyzerOptions, Show, ANALYZER_KEY};
+        use crate::editor::scale::UI_SCALE_KEY;
+
+        let params = BarkEqParams::default();
+        let mut slot_b = EqSettings::default();
+        slot_b.band_gains_db[3] = -4.5;
+        params.ab.store(AbSlots {
+            active: Slot::B,
+            inactive: Some(slot_b),
+        });
+        let options = AnalyzerOptions {
+            tilt_db_per_octave: 3.0,
+            peak_hold: true,
+            freeze: false,
+            show: Show::Output,
+        };
+        params.analyzer.store(options);
+        params.ui_scale.store(150);
+        let fields = params.serialize_fields();
+        for key in [AB_KEY, ANALYZER_KEY, UI_SCALE_KEY] {
+            assert!(fields.contains_key(key), "{key}");
+        }
+        let restored = BarkEqParams::default();
+        restored.deserialize_fields(&fields);
+        assert_eq!(restored.ab.get(), params.ab.get());
+        assert_eq!(restored.analyzer.get(), options);
+        assert_eq!(restored.ui_scale.percent(), 150);
+
+        // A state from before these fields (0.1.0) has none of them: defaults stay.
+        let old = BarkEqParams::default();
+        let mut fields = BTreeMap::new();
+        fields.insert(
+            EDITOR_SIZE_KEY.to_string(),
+            r#"{"width":1000,"height":600}"#.to_string(),
+        );
+        old.deserialize_fields(&fields);
+        assert_eq!(old.ab.get(), AbSlots::default());
+        assert_eq!(old.analyzer.get(), AnalyzerOptions::default());
+        assert_eq!(old.ui_scale.percent(), 100);
+        // Odd values are tolerated: an unknown spectrum choice shows both, a scale snaps.
+        let mut fields = BTreeMap::new();
+        fields.insert(
+            ANALYZER_KEY.to_string(),
+            r#"{"show":"sideways"}"#.to_string(),
+        );
+        fields.insert(UI_SCALE_KEY.to_string(), "130".to_string());
+        fields.insert(
+            AB_KEY.to_string(),
+            r#"{"active":"b","inactive":"{oops"}"#.to_string(),
+        );
+        old.deserialize_fields(&fields);
+        assert_eq!(old.analyzer.get(), AnalyzerOptions::default());
+        assert_eq!(old.ui_scale.percent(), 125);
+        assert_eq!(old.ab.get().inactive, None);
     }
 }

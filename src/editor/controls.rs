@@ -1,10 +1,13 @@
 //! The control bar: output gain, curve mode, FFT size, bypass, Flat and the latency readout.
 
 use egui::{self, Align2, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, Ui};
-use nice_plug::prelude::{Param, ParamSetter};
+use nice_plug::prelude::Param;
+
+use super::setter::Setter;
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
+use super::typed::{self, TypedTarget};
 use crate::params::{BarkEqParams, CurveParam, FftSizeParam};
 use crate::status::EngineStatus;
 use crate::LatencySettings;
@@ -28,12 +31,7 @@ pub const FFT_LABEL: &str = "FFT";
 pub const OUTPUT_LABEL: &str = "Output";
 
 /// Draws the control bar (one row) into the current layout.
-pub fn control_bar(
-    ui: &mut Ui,
-    params: &BarkEqParams,
-    setter: &ParamSetter,
-    status: &EngineStatus,
-) {
+pub fn control_bar(ui: &mut Ui, params: &BarkEqParams, setter: &Setter, status: &EngineStatus) {
     ui.label(RichText::new("Bark EQ").heading().strong());
     ui.add_space(10.0);
 
@@ -134,7 +132,7 @@ pub fn pending_restart_text(
 }
 
 /// Sets every band that is not at 0 dB to 0 dB, one begin/set/end gesture per band.
-pub fn flatten(params: &BarkEqParams, setter: &ParamSetter) {
+pub fn flatten(params: &BarkEqParams, setter: &Setter) {
     for band in params.bands.iter().take(NUM_BANDS).map(|b| &b.gain) {
         let default_db = band.default_plain_value();
         if band.modulated_plain_value() != default_db {
@@ -145,7 +143,7 @@ pub fn flatten(params: &BarkEqParams, setter: &ParamSetter) {
 
 /// The output gain as a horizontal bar drawn from 0 dB, its value beside it; drag sideways
 /// (Shift/Ctrl: fine), double-click resets, the wheel nudges.
-fn output_slider(ui: &mut Ui, params: &BarkEqParams, setter: &ParamSetter) {
+fn output_slider(ui: &mut Ui, params: &BarkEqParams, setter: &Setter) {
     let param = &params.output;
     let (min_db, max_db) = (param.preview_plain(0.0), param.preview_plain(1.0));
     let size = egui::vec2(OUTPUT_WIDTH + OUTPUT_VALUE_WIDTH, OUTPUT_HEIGHT);
@@ -161,6 +159,9 @@ fn output_slider(ui: &mut Ui, params: &BarkEqParams, setter: &ParamSetter) {
         DragTarget::Relative(delta_db)
     });
     gesture::wheel_and_reset(ui, &response, param, setter);
+    if typed::wants_typing(ui, &response) {
+        typed::open(ui, TypedTarget::Output, rect.left_bottom());
+    }
 
     let gain_db = param.modulated_plain_value();
     let text = format!("{} dB", format_gain_db(gain_db));

@@ -1,10 +1,15 @@
 //! The 25 vertical band faders, one per Bark band, labelled with the band centre.
 
-use egui::{self, Align2, CornerRadius, Pos2, Rect, Sense, Stroke, Ui};
-use nice_plug::prelude::{Param, ParamSetter};
+use egui::{
+    self, Align2, CornerRadius, EventFilter, Key, Modifiers, Pos2, Rect, Sense, Stroke, Ui,
+};
+use nice_plug::prelude::{FloatParam, Param};
+
+use super::setter::Setter;
 
 use super::gesture::{self, DragTarget, FINE_FACTOR};
 use super::theme;
+use super::typed::{self, TypedTarget};
 use crate::params::BarkEqParams;
 use bark_eq_dsp::schema::format_gain_db;
 use bark_eq_dsp::{band_name, NUM_BANDS};
@@ -19,6 +24,10 @@ const TRACK_WIDTH: f32 = 4.0;
 const HANDLE_HEIGHT: f32 = 10.0;
 /// Widest a fader handle gets.
 const MAX_HANDLE_WIDTH: f32 = 24.0;
+/// An arrow key moves the focused band by this much.
+pub const ARROW_STEP_DB: f32 = 0.5;
+/// An arrow key with Shift moves the focused band by this much.
+pub const FINE_ARROW_STEP_DB: f32 = 0.1;
 /// Gains with a tick mark beside the track.
 const TICKS_DB: [f32; 5] = [-12.0, -6.0, 0.0, 6.0, 12.0];
 
@@ -65,7 +74,7 @@ pub fn band_faders(
     ui: &mut Ui,
     rect: Rect,
     params: &BarkEqParams,
-    setter: &ParamSetter,
+    setter: &Setter,
 ) -> Option<usize> {
     ui.painter().rect_filled(rect, 4.0, theme::PANEL);
     let mut soloed = None;
@@ -84,12 +93,12 @@ fn fader(
     geometry: FaderGeometry,
     band: usize,
     params: &BarkEqParams,
-    setter: &ParamSetter,
+    setter: &Setter,
 ) -> bool {
     let param = &params.bands[band].gain;
     let (min_db, max_db) = (param.preview_plain(0.0), param.preview_plain(1.0));
     let name = band_name(band);
-    let id = ui.make_persistent_id(("fader", band));
+    let id = fader_id(ui, band);
     let response = ui.interact(geometry.column, id, Sense::click_and_drag());
 
     let db_per_point = (max_db - min_db) / geometry.track.height().max(1.0);
@@ -101,10 +110,22 @@ fn fader(
     let delta_db = -response.drag_delta().y * db_per_point * fine;
     let soloed = gesture::solo_held(ui, &response);
     if !soloed {
+        if typed::wants_typing(ui, &response) {
+            let pos = response
+                .interact_pointer_pos()
+                .unwrap_or(geometry.column.center());
+            typed::open(ui, TypedTarget::Band(band), pos);
+        }
         gesture::drag_gain(ui, &response, id, param, setter, || {
             DragTarget::Relative(delta_db)
         });
         gesture::wheel_and_reset(ui, &response, param, setter);
+        if response.clicked() || response.drag_started() {
+            response.request_focus();
+        }
+        if response.has_focus() {
+            arrow_keys(ui, band, param, setter);
+        }
     }
 
     let gain_db = param.modulated_plain_value();
@@ -114,7 +135,7 @@ fn fader(
     let painter = ui.painter_at(geometry.column);
     let color = theme::gain_color(gain_db);
     let x = geometry.column.center().x;
-    let active = response.hovered() || response.dragged();
+    let active = response.hovered() || response.dragged() || response.has_focus();
 
     painter.text(
         Pos2::new(x, geometry.column.top() + VALUE_ROW / 2.0 + 2.0),
@@ -186,4 +207,51 @@ fn fader(
         );
     }
     soloed
+}
+
+/// The id of band `band`'s fader.
+fn fader_id(ui: &Ui, band: usize) -> egui::Id {
+    ui.make_persistent_id(("fader", band))
+}
+
+/// Keyboard on the focused fader: up/down nudge by [`ARROW_STEP_DB`] (Shift: [`FINE_ARROW_STEP_DB`]),
+/// one gesture per press; left/right move the focus to the neighbouring band.
+fn arrow_keys(ui: &Ui, band: usize, param: &FloatParam, setter: &Setter) {
+    let id = fader_id(ui, band);
+    let filter = EventFilter {
+        horizontal_arrows: true,
+        vertical_arrows: true,
+        ..EventFilter::default()
+    };
+    ui.memory_mut(|m| m.set_focus_lock_filter(id, filter));
+    // Consumed, so a band that takes the focus later in this frame does not see them again.
+    let (up, down, left, right, shift) = ui.input_mut(|i| {
+        let mut presses = |key| i.count_and_consume_key(Modifiers::NONE, key);
+        (
+            presses(Key::ArrowUp),
+            presses(Key::ArrowDown),
+            presses(Key::ArrowLeft),
+            presses(Key::ArrowRight),
+            i.modifiers.shift,
+        )
+    });
+    let step_db = if shift {
+        FINE_ARROW_STEP_DB
+    } else {
+        ARROW_STEP_DB
+    };
+    let steps = up as f32 - down as f32;
+    if steps != 0.0 {
+        let current_db = param.modulated_plain_value();
+        let target_db = gesture::snap_gain_db(param, current_db + steps * step_db);
+        if target_db != current_db {
+            gesture::set_once(setter, param, target_db);
+        }
+    }
+    let neighbour = band as isize + right as isize - left as isize;
+    if neighbour != band as isize {
+        let neighbour = neighbour.clamp(0, NUM_BANDS as isize - 1) as usize;
+        let neighbour_id = fader_id(ui, neighbour);
+        ui.memory_mut(|m| m.request_focus(neighbour_id));
+    }
 }

@@ -2,7 +2,10 @@
 //! begin / set… / end gesture, so it is recorded as automation and undone in one step.
 
 use egui::{self, Event, Id, MouseWheelUnit, Response, Ui};
-use nice_plug::prelude::{FloatParam, Param, ParamSetter};
+use nice_plug::prelude::{FloatParam, Param};
+
+pub use super::setter::set_once;
+use super::setter::Setter;
 
 use bark_eq_dsp::schema::GAIN_STEP_DB;
 
@@ -19,13 +22,6 @@ const NOTCHES_PER_PAGE: f32 = 10.0;
 pub fn snap_gain_db(param: &FloatParam, gain_db: f32) -> f32 {
     let (min_db, max_db) = (param.preview_plain(0.0), param.preview_plain(1.0));
     ((gain_db / GAIN_STEP_DB).round() * GAIN_STEP_DB).clamp(min_db, max_db)
-}
-
-/// Sets a parameter in one complete gesture (a click, a wheel notch, a reset).
-pub fn set_once<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
-    setter.begin_set_parameter(param);
-    setter.set_parameter(param, value);
-    setter.end_set_parameter(param);
 }
 
 /// Whether the pointer holds a band soloed over `response`: Alt held, or the middle button
@@ -66,7 +62,7 @@ pub fn drag_gain(
     response: &Response,
     memory_id: Id,
     param: &FloatParam,
-    setter: &ParamSetter,
+    setter: &Setter,
     target: impl FnOnce() -> DragTarget,
 ) {
     if response.drag_started() {
@@ -136,7 +132,7 @@ pub fn wheel_notches(ui: &Ui, response: &Response) -> f32 {
 
 /// The mouse gestures every gain control shares: the wheel nudges (one gesture per frame) and a
 /// double-click resets to the default (0 dB).
-pub fn wheel_and_reset(ui: &Ui, response: &Response, param: &FloatParam, setter: &ParamSetter) {
+pub fn wheel_and_reset(ui: &Ui, response: &Response, param: &FloatParam, setter: &Setter) {
     if response.double_clicked() {
         set_once(setter, param, param.default_plain_value());
         return;

@@ -1,7 +1,7 @@
 //! The mixing bar: phase mode, stereo target, auto gain (with its correction) and delta.
 
+use super::setter::Setter;
 use egui::{RichText, Ui};
-use nice_plug::prelude::ParamSetter;
 
 use super::gesture;
 use super::theme;
@@ -20,7 +20,7 @@ pub const DELTA_LABEL: &str = "Delta";
 pub const MONO_NOTE: &str = "(mono: no effect)";
 
 /// Draws the mixing bar (one row) into the current layout.
-pub fn mixing_bar(ui: &mut Ui, params: &BarkEqParams, setter: &ParamSetter, status: &EngineStatus) {
+pub fn mixing_bar(ui: &mut Ui, params: &BarkEqParams, setter: &Setter, status: &EngineStatus) {
     ui.label(RichText::new("Phase").color(theme::TEXT_DIM));
     let phase = params.phase.value();
     for (mode, label) in PhaseMode::ALL.into_iter().zip(PHASE_CHOICES.names) {

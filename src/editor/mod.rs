@@ -4,20 +4,34 @@
 //! [`ParamSetter`](nice_plug::prelude::ParamSetter), so tests drive it headless; [`EditorApp`]
 //! wraps it for nice-plug-egui.
 
+pub mod ab;
+pub mod analyzer_options;
 pub mod controls;
 pub mod faders;
 pub mod gesture;
 pub mod mixing;
+pub mod paint;
 pub mod plot;
+pub mod presets;
 pub mod response;
+pub mod scale;
+pub mod setter;
 pub mod size;
+pub mod spectrum;
 pub mod theme;
+pub mod tools;
+pub mod typed;
+pub mod undo;
 pub mod view;
 
 #[cfg(test)]
 mod test_host;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_options;
+#[cfg(test)]
+mod tests_workflow;
 
 use std::sync::Arc;
 

@@ -1,13 +1,17 @@
 //! The plot: log-frequency axis 20 Hz–20 kHz, a dB grid, the input and output spectra and the
 //! response curve, with a handle per band that can be dragged.
 
-use egui::{self, epaint::Mesh, Align2, Pos2, Rect, Response, Role, Sense, Shape, Stroke, Ui};
-use nice_plug::prelude::{Param, ParamSetter};
+use egui::{self, Align2, PointerButton, Pos2, Rect, Response, Role, Sense, Shape, Stroke, Ui};
+use nice_plug::prelude::Param;
+
+use super::setter::Setter;
 
 use super::gesture::{self, DragTarget};
+use super::paint;
 use super::response::ResponseCurve;
+use super::spectrum::{fill_to, SpectrumDisplay};
 use super::theme;
-use crate::analyzer::{point_freq_hz, AnalyzerFrame, ANALYZER_POINTS};
+use super::typed::{self, TypedTarget};
 use crate::params::BarkEqParams;
 use bark_eq_dsp::bands::{band_centre_hz, band_name, band_of_freq, format_freq_hz};
 use bark_eq_dsp::schema::format_gain_db;
@@ -98,9 +102,9 @@ pub fn plot(
     ui: &mut Ui,
     rect: Rect,
     params: &BarkEqParams,
-    setter: &ParamSetter,
+    setter: &Setter,
     curve: &ResponseCurve,
-    spectrum: Option<&AnalyzerFrame>,
+    spectrum: &SpectrumDisplay,
 ) -> Option<usize> {
     let axes = PlotAxes { rect };
     let id = ui.make_persistent_id("plot");
@@ -114,22 +118,24 @@ pub fn plot(
                 .map(|p| band_of_freq(axes.x_to_freq(p.x)))
         })
         .flatten();
-    let hovered_band = if soloed.is_some() {
-        soloed
+    let (hovered_band, painting) = if soloed.is_some() {
+        (soloed, None)
     } else {
-        handle_pointer(ui, &response, &axes, params, setter)
+        let painting = paint::paint(ui, &response, &axes, params, setter);
+        let hovered = handle_pointer(ui, &response, &axes, params, setter);
+        (painting.map(|p| p.band).or(hovered), painting)
     };
 
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, theme::PANEL);
     draw_grid(&painter, &axes);
-    if let Some(frame) = spectrum {
-        draw_spectra(&painter, &axes, frame);
-    }
+    spectrum.draw(&painter, &axes);
     draw_curve(&painter, &axes, curve, settings.bypass);
     draw_labels(&painter, &axes);
     draw_handles(&painter, &axes, &settings, hovered_band);
-    draw_legend(&painter, &axes, spectrum.is_some());
+    if let Some(readout) = &painting {
+        paint::draw_readout(&painter, readout);
+    }
     if let Some(band) = soloed {
         let text = format!("Solo {}", band_name(band));
         let corner = rect.right_top() + egui::vec2(-10.0, 8.0);
@@ -150,10 +156,16 @@ fn handle_pointer(
     response: &Response,
     axes: &PlotAxes,
     params: &BarkEqParams,
-    setter: &ParamSetter,
+    setter: &Setter,
 ) -> Option<usize> {
     let picked_id = response.id.with("picked");
-    if response.drag_started() {
+    if typed::wants_typing(ui, response) {
+        let pos = response.interact_pointer_pos();
+        if let Some((band, pos)) = pos.and_then(|p| band_near(axes, p.x).zip(Some(p))) {
+            typed::open(ui, TypedTarget::Band(band), pos);
+        }
+    }
+    if response.drag_started_by(PointerButton::Primary) {
         let picked = response
             .interact_pointer_pos()
             .and_then(|pos| band_near(axes, pos.x));
@@ -269,48 +281,6 @@ fn anchor_nudge(anchor: Align2) -> f32 {
     }
 }
 
-/// Input spectrum as a filled area, output spectrum as a line.
-fn draw_spectra(painter: &egui::Painter, axes: &PlotAxes, frame: &AnalyzerFrame) {
-    let nyquist_hz = frame.sample_rate_hz / 2.0;
-    let visible = (0..ANALYZER_POINTS)
-        .take_while(|&p| point_freq_hz(p) <= nyquist_hz)
-        .count();
-    let points = |levels: &[f32; ANALYZER_POINTS]| -> Vec<Pos2> {
-        levels[..visible]
-            .iter()
-            .enumerate()
-            .map(|(p, &level_db)| {
-                let y = axes.spectrum_to_y(level_db).min(axes.rect.bottom());
-                Pos2::new(axes.freq_to_x(point_freq_hz(p)), y)
-            })
-            .collect()
-    };
-    let input = points(&frame.input_db);
-    painter.add(fill_to(&input, axes.rect.bottom(), theme::SPECTRUM_IN));
-    let output = points(&frame.output_db);
-    painter.add(fill_to(
-        &output,
-        axes.rect.bottom(),
-        theme::SPECTRUM_OUT.gamma_multiply(0.12),
-    ));
-    painter.add(Shape::line(output, Stroke::new(1.2, theme::SPECTRUM_OUT)));
-}
-
-/// A mesh filling the area between a polyline and the horizontal line at `base_y`.
-fn fill_to(line: &[Pos2], base_y: f32, color: egui::Color32) -> Shape {
-    let mut mesh = Mesh::default();
-    for pair in line.windows(2) {
-        let first = mesh.vertices.len() as u32;
-        for pos in [pair[0], pair[1]] {
-            mesh.colored_vertex(pos, color);
-            mesh.colored_vertex(Pos2::new(pos.x, base_y), color);
-        }
-        mesh.add_triangle(first, first + 1, first + 2);
-        mesh.add_triangle(first + 1, first + 2, first + 3);
-    }
-    Shape::mesh(mesh)
-}
-
 /// Polyline of the response curve: one vertex per FFT bin in the plotted range (bins that
 /// fall on the same pixel column are merged unless the gain steps, as in Bands mode).
 pub fn curve_points(axes: &PlotAxes, curve: &ResponseCurve) -> Vec<Pos2> {
@@ -381,34 +351,5 @@ fn draw_handles(
         } else {
             painter.circle(pos, HANDLE_RADIUS, color, Stroke::new(1.0, theme::PANEL));
         }
-    }
-}
-
-/// Names the two spectra in the top-right corner.
-fn draw_legend(painter: &egui::Painter, axes: &PlotAxes, analyzer_on: bool) {
-    let mut right = axes.rect.right() - 36.0;
-    let top = axes.rect.top() + 14.0;
-    let entries: &[(&str, egui::Color32)] = if analyzer_on {
-        &[("Output", theme::SPECTRUM_OUT), ("Input", theme::TEXT_DIM)]
-    } else {
-        &[]
-    };
-    for &(label, color) in entries {
-        let galley_rect = painter.text(
-            Pos2::new(right, top),
-            Align2::RIGHT_CENTER,
-            label,
-            theme::small_font(),
-            theme::TEXT_DIM,
-        );
-        let swatch_right = galley_rect.left() - 5.0;
-        painter.line_segment(
-            [
-                Pos2::new(swatch_right - 14.0, top),
-                Pos2::new(swatch_right, top),
-            ],
-            Stroke::new(2.0, color),
-        );
-        right = swatch_right - 26.0;
     }
 }

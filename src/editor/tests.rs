@@ -21,20 +21,20 @@ use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{band_name, CurveMode, Engine, FftSize, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
-const RATE_HZ: f32 = 48_000.0;
+pub(super) const RATE_HZ: f32 = 48_000.0;
 /// Points a test drag moves, in this many pointer events.
 const DRAG_STEPS: usize = 8;
 
 /// The editor in a 900×480 harness with a recording host.
-struct Fixture {
-    params: Arc<BarkEqParams>,
-    host: Arc<RecordingHost>,
-    status: Arc<EngineStatus>,
-    harness: Harness<'static, EditorView>,
+pub(super) struct Fixture {
+    pub(super) params: Arc<BarkEqParams>,
+    pub(super) host: Arc<RecordingHost>,
+    pub(super) status: Arc<EngineStatus>,
+    pub(super) harness: Harness<'static, EditorView>,
 }
 
 impl Fixture {
-    fn new(view: EditorView) -> Self {
+    pub(super) fn new(view: EditorView) -> Self {
         Self::new_with_active(view, LatencySettings::default())
     }
 
@@ -72,18 +72,18 @@ impl Fixture {
         fixture
     }
 
-    fn without_analyzer() -> Self {
+    pub(super) fn without_analyzer() -> Self {
         Self::new(EditorView::new(None))
     }
 
     /// Centre of the fader of band `band`.
-    fn fader_centre(&self, band: usize) -> Pos2 {
+    pub(super) fn fader_centre(&self, band: usize) -> Pos2 {
         let name = band_name(band);
         self.harness.get_by_label(&name).rect().center()
     }
 
     /// Drags from `from` by `delta` with `modifiers` held, then releases.
-    fn drag(&mut self, from: Pos2, delta: Vec2, modifiers: Modifiers) {
+    pub(super) fn drag(&mut self, from: Pos2, delta: Vec2, modifiers: Modifiers) {
         self.harness.event(Event::ModifiersChanged(modifiers));
         self.harness.hover_at(from);
         self.harness.drag_at(from);
@@ -97,13 +97,13 @@ impl Fixture {
     }
 
     /// Band gains in dB.
-    fn band_gains(&self) -> [f32; NUM_BANDS] {
+    pub(super) fn band_gains(&self) -> [f32; NUM_BANDS] {
         std::array::from_fn(|band| self.params.bands[band].gain.value())
     }
 }
 
 /// Asserts that `calls` form one gesture on `id`: begin, at least one set, end.
-fn assert_one_gesture(calls: &[Call], id: &str) {
+pub(super) fn assert_one_gesture(calls: &[Call], id: &str) {
     assert!(
         calls.len() >= 3,
         "expected a gesture on {id}, got {calls:?}"

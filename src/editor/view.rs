@@ -7,16 +7,21 @@ use egui::{Align, Layout, Pos2, Rect, Ui, UiBuilder};
 use nice_plug::prelude::ParamSetter;
 use triple_buffer::Output;
 
+use super::presets::{self, PresetBrowser};
 use super::response::ResponseCurve;
-use super::{controls, faders, mixing, plot};
+use super::setter::{EditLog, Setter};
+use super::spectrum::SpectrumDisplay;
+use super::tools::{self, Tools};
+use super::undo::{self, History, HistoryKey};
+use super::{controls, faders, mixing, plot, scale, typed};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
 use crate::status::EngineStatus;
 
 /// Space around and between the parts.
 const MARGIN: f32 = 10.0;
-/// Height of the control bar.
-const BAR_HEIGHT: f32 = 30.0;
+/// Height of each of the three bars.
+const BAR_HEIGHT: f32 = 28.0;
 /// Share of the height the faders get, within the limits below.
 const FADER_SHARE: f32 = 0.36;
 /// Smallest fader strip.
@@ -32,15 +37,50 @@ pub struct EditorView {
     analyzer: Option<Output<AnalyzerFrame>>,
     /// The response curve as drawn.
     curve: ResponseCurve,
+    /// The editor's gestures, for the history.
+    log: EditLog,
+    /// Undo and redo.
+    history: History,
+    /// The presets menu.
+    presets: PresetBrowser,
+    /// The analyzer as drawn (tilt, peaks).
+    display: SpectrumDisplay,
 }
 
 impl EditorView {
     /// A view reading spectra from `analyzer` (or showing none).
     pub fn new(analyzer: Option<Output<AnalyzerFrame>>) -> Self {
+        Self::with_preset_dir(analyzer, presets::user_dir())
+    }
+
+    /// A view whose user presets live in `preset_dir`.
+    pub fn with_preset_dir(
+        analyzer: Option<Output<AnalyzerFrame>>,
+        preset_dir: Option<std::path::PathBuf>,
+    ) -> Self {
         Self {
             analyzer,
             curve: ResponseCurve::default(),
+            log: EditLog::default(),
+            history: History::default(),
+            presets: PresetBrowser::new(preset_dir),
+            display: SpectrumDisplay::default(),
         }
+    }
+
+    /// The undo history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The analyzer as drawn.
+    pub fn display(&self) -> &SpectrumDisplay {
+        &self.display
+    }
+
+    /// The last message of the presets menu.
+    pub fn preset_message(&self) -> Option<&str> {
+        self.presets.message.as_deref()
     }
 
     /// The response curve drawn in the last frame.
@@ -64,6 +104,8 @@ pub struct EditorLayout {
     pub bar: Rect,
     /// The mixing bar below it.
     pub mixing: Rect,
+    /// The tools bar below that.
+    pub tools: Rect,
     /// The plot.
     pub plot: Rect,
     /// The fader strip.
@@ -87,13 +129,18 @@ impl EditorLayout {
             Pos2::new(inner.left(), bar.bottom()),
             Pos2::new(inner.right(), bar.bottom() + BAR_HEIGHT),
         );
+        let tools = Rect::from_min_max(
+            Pos2::new(inner.left(), mixing.bottom()),
+            Pos2::new(inner.right(), mixing.bottom() + BAR_HEIGHT),
+        );
         let plot = Rect::from_min_max(
-            Pos2::new(inner.left(), mixing.bottom() + MARGIN),
+            Pos2::new(inner.left(), tools.bottom() + MARGIN / 2.0),
             Pos2::new(inner.right(), faders.top() - MARGIN),
         );
         Self {
             bar,
             mixing,
+            tools,
             plot,
             faders,
         }
@@ -104,45 +151,74 @@ impl EditorLayout {
 pub fn draw(
     ui: &mut Ui,
     params: &BarkEqParams,
-    setter: &ParamSetter,
+    host_setter: &ParamSetter,
     status: &EngineStatus,
     view: &mut EditorView,
 ) {
-    if let Some(analyzer) = view.analyzer.as_mut() {
-        analyzer.update();
+    let EditorView {
+        analyzer,
+        curve,
+        log,
+        history,
+        presets,
+        display,
+    } = view;
+    let setter = &Setter::new(host_setter, log);
+    let scale_step = scale::scale_key(ui);
+    if scale_step != 0 {
+        params.ui_scale.step(scale_step);
+    }
+    scale::apply(ui.ctx(), &params.ui_scale);
+    if !ui.ctx().text_edit_focused() {
+        match undo::history_key(ui) {
+            Some(HistoryKey::Undo) => history.undo(params, setter),
+            Some(HistoryKey::Redo) => history.redo(params, setter),
+            None => {}
+        }
+    }
+
+    let options = params.analyzer.get();
+    if let Some(analyzer) = analyzer.as_mut() {
+        // Frozen: keep showing the frame taken last (the audio thread publishes none anyway).
+        if !options.freeze {
+            analyzer.update();
+        }
         ui.ctx().request_repaint_after(ANALYZER_FRAME);
     }
+    display.update(analyzer.as_ref().map(Output::output_buffer), options);
     // Draw what is heard: the engine runs the FFT size and phase mode it was activated with.
     let mut heard = params.settings();
     if let Some(active) = status.active() {
         active.impose_on(&mut heard);
     }
-    view.curve.update(&heard, status.sample_rate_hz());
+    curve.update(&heard, status.sample_rate_hz());
 
     let layout = EditorLayout::new(ui.max_rect());
-    let bar_builder = UiBuilder::new()
-        .max_rect(layout.bar)
-        .layout(Layout::left_to_right(Align::Center));
-    ui.scope_builder(bar_builder, |ui| {
+    let row = |rect: Rect| {
+        UiBuilder::new()
+            .max_rect(rect)
+            .layout(Layout::left_to_right(Align::Center))
+    };
+    ui.scope_builder(row(layout.bar), |ui| {
         controls::control_bar(ui, params, setter, status)
     });
-    let mixing_builder = UiBuilder::new()
-        .max_rect(layout.mixing)
-        .layout(Layout::left_to_right(Align::Center));
-    ui.scope_builder(mixing_builder, |ui| {
+    ui.scope_builder(row(layout.mixing), |ui| {
         mixing::mixing_bar(ui, params, setter, status)
     });
-    let plot_solo = plot::plot(
-        ui,
-        layout.plot,
-        params,
-        setter,
-        &view.curve,
-        view.spectrum(),
-    );
+    ui.scope_builder(row(layout.tools), |ui| {
+        let tools = Tools {
+            history,
+            presets,
+            spectrum: display,
+        };
+        tools::tools_bar(ui, params, setter, tools)
+    });
+    let plot_solo = plot::plot(ui, layout.plot, params, setter, curve, display);
     let fader_solo = faders::band_faders(ui, layout.faders, params, setter);
     // Solo lasts as long as it is held; automation never sees it.
     status.set_solo(fader_solo.or(plot_solo));
+    typed::show(ui, params, setter);
+    history.end_frame(params, log);
     // Claim the whole area so egui knows the content's size.
     ui.advance_cursor_after_rect(layout.faders.union(layout.bar));
 }
