@@ -117,6 +117,21 @@ pub struct EqArgs {
     /// Output gain in dB, -24 to +24.
     #[arg(long, value_name = "DB", allow_hyphen_values = true)]
     pub output_gain: Option<f32>,
+    /// Phase mode: linear (the STFT: no phase shift, latency compensated) or zero (minimum
+    /// phase IIR sections solved to the Smooth curve: no pre-ringing, a slight phase shift).
+    #[arg(long, value_name = "MODE", value_parser = ["linear", "zero"])]
+    pub phase: Option<String>,
+    /// Which part of a stereo file the curve applies to: stereo, mid, side, left or right
+    /// (the rest passes unchanged; no effect on one channel).
+    #[arg(long, value_name = "PART", value_parser = ["stereo", "mid", "side", "left", "right"])]
+    pub stereo: Option<String>,
+    /// Keep the loudness constant as the curve changes (K-weighted, on the input's own
+    /// long-term spectrum).
+    #[arg(long)]
+    pub auto_gain: bool,
+    /// Write only what the EQ changes: the processed signal minus the input.
+    #[arg(long)]
+    pub delta: bool,
 }
 
 /// The curve mode as typed on the command line.

@@ -1,7 +1,8 @@
 //! Turns the EQ options into engine settings: preset < --gains < --band, with range checks.
 
 use bark_eq_dsp::bands::band_of_freq;
-use bark_eq_dsp::schema::{ParamId, ParamValue, FFT_SIZE_CHOICES};
+use bark_eq_dsp::schema::{ParamId, ParamValue, FFT_SIZE_CHOICES, PHASE_CHOICES, STEREO_CHOICES};
+use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
 use bark_eq_dsp::{CurveMode, EqSettings, FftSize, NUM_BANDS};
 
 use crate::args::{CurveArg, EqArgs};
@@ -16,6 +17,10 @@ pub fn is_empty(args: &EqArgs) -> bool {
         && args.curve.is_none()
         && args.fft_size.is_none()
         && args.output_gain.is_none()
+        && args.phase.is_none()
+        && args.stereo.is_none()
+        && !args.auto_gain
+        && !args.delta
 }
 
 /// Layers defaults, the preset, `--gains`, `--band` and the single-value options.
@@ -40,6 +45,29 @@ pub fn settings_from_args(args: &EqArgs) -> Result<EqSettings, CliError> {
     if let Some(points) = &args.fft_size {
         settings.fft_size = parse_fft_size(points).map_err(CliError::Usage)?;
     }
+    if let Some(phase) = &args.phase {
+        // "zero" is short for the choice ID "zero_latency".
+        let id = if phase == "zero" {
+            "zero_latency"
+        } else {
+            phase
+        };
+        let index = PHASE_CHOICES
+            .index_of(id)
+            .ok_or_else(|| CliError::Usage(format!("--phase {phase}: expected linear or zero")))?;
+        settings.phase = PhaseMode::ALL[index];
+    }
+    if let Some(target) = &args.stereo {
+        let index = STEREO_CHOICES.index_of(target).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--stereo {target}: expected {}",
+                STEREO_CHOICES.describe()
+            ))
+        })?;
+        settings.stereo = StereoTarget::ALL[index];
+    }
+    settings.auto_gain |= args.auto_gain;
+    settings.delta |= args.delta;
     if let Some(gain_db) = args.output_gain {
         settings.output_gain_db =
             check_gain("--output-gain", ParamId::Output, gain_db).map_err(CliError::Usage)?;
