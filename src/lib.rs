@@ -10,6 +10,7 @@ use nice_plug_egui::{EguiEditor, EguiEditorState};
 
 pub mod analyzer;
 pub mod editor;
+pub mod learn;
 pub mod params;
 pub mod status;
 
@@ -62,6 +63,8 @@ pub struct BarkEq {
     status: Arc<EngineStatus>,
     /// The audio side of the analyzer.
     analyzer: AnalyzerPublisher,
+    /// The audio side of Bark Match's learning.
+    learn: learn::LearnPublisher,
     /// The settings that set the latency (FFT size, phase mode) as the engine was activated
     /// with them. Different values wait for the next activation (the host's restart).
     active: LatencySettings,
@@ -79,6 +82,7 @@ impl Default for BarkEq {
             editor_state,
             status: Arc::new(EngineStatus::default()),
             analyzer: AnalyzerPublisher::default(),
+            learn: learn::LearnPublisher::default(),
             active: LatencySettings::default(),
             restart_requested: false,
         }
@@ -106,6 +110,7 @@ impl BarkEq {
             .allocate(analyzer::max_bins_at_rate(sample_rate_hz));
         self.active = LatencySettings::of(&settings);
         self.restart_requested = false;
+        self.learn.allocate(sample_rate_hz, &self.status);
         self.status
             .set(sample_rate_hz, latency_samples, self.active, num_channels);
         self.engine = Some(engine);
@@ -162,7 +167,10 @@ impl BarkEq {
         self.active.impose_on(&mut settings);
         engine.apply(&settings);
         engine.set_solo(self.status.solo());
+        self.learn.prepare(engine, &self.status);
         engine.process(channels);
+        self.learn
+            .update(engine, channels.first().map_or(0, |channel| channel.len()));
         self.status.set_auto_gain_db(engine.auto_gain_db());
         // A hidden or frozen analyzer costs the audio thread nothing.
         let analyzer_shown = editor_open && self.params.analyzer.analysis_wanted();
@@ -170,6 +178,11 @@ impl BarkEq {
         let request_restart = size_pending && !self.restart_requested;
         self.restart_requested |= size_pending;
         request_restart
+    }
+
+    /// What the plugin shares with the editor (the learning requests among it).
+    pub fn status_arc(&self) -> Arc<EngineStatus> {
+        self.status.clone()
     }
 
     /// The engine, once activated.

@@ -19,6 +19,7 @@ use crate::editor::ab::AbState;
 use crate::editor::analyzer_options::AnalyzerOptionsState;
 use crate::editor::scale::UiScaleState;
 use crate::editor::size::EditorSizeState;
+use crate::learn::MatchProfilesState;
 
 /// A host-facing choice type wrapping a DSP enum, whose options are the schema's `Choices`.
 macro_rules! schema_choice {
@@ -142,6 +143,9 @@ pub struct BarkEqParams {
     /// Editor window size, saved with the state (not a parameter).
     #[persist = "editor-size"]
     pub editor_size: EditorSizeState,
+    /// Bark Match's learned and loaded profiles (not parameters).
+    #[persist = "match-profiles"]
+    pub match_profiles: MatchProfilesState,
     /// The A/B slots: which is active and the inactive one (not parameters).
     #[persist = "ab"]
     pub ab: AbState,
@@ -180,6 +184,7 @@ impl Default for BarkEqParams {
             auto_gain: BoolParam::new(ParamId::AutoGain.name(), false),
             delta: BoolParam::new(ParamId::Delta.name(), false),
             editor_size: EditorSizeState::default(),
+            match_profiles: MatchProfilesState::default(),
             ab: AbState::default(),
             analyzer: AnalyzerOptionsState::default(),
             ui_scale: UiScaleState::default(),

@@ -3,12 +3,14 @@
 //! `activate`), the auto-gain correction (written by the audio thread) and, the other way, the
 //! band the editor holds soloed. Lock-free.
 
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering};
+use std::sync::Mutex;
 
 use atomic_float::AtomicF32;
 use bark_eq_dsp::settings::PhaseMode;
 use bark_eq_dsp::FftSize;
 
+use crate::learn::{read_learned, LearnFrame, LearnMode, Learned};
 use crate::LatencySettings;
 
 /// The engine's state as of its last activation.
@@ -29,6 +31,13 @@ pub struct EngineStatus {
     /// The band the editor holds soloed, or [`NO_SOLO`]: the one value the editor writes and
     /// the audio thread reads. Not a parameter: never saved, never automated.
     solo_band: AtomicI32,
+    /// What the editor asks the audio thread to learn ([`LearnMode`] as `u8`).
+    learn_mode: AtomicU8,
+    /// Counts the editor's learning requests: a new one starts from nothing.
+    learn_generation: AtomicU32,
+    /// The editor's end of the learned sums (set in `activate`; the audio thread never
+    /// touches it).
+    learned: Mutex<Option<triple_buffer::Output<LearnFrame>>>,
 }
 
 /// [`EngineStatus`]'s solo value when no band is soloed.
@@ -44,6 +53,9 @@ impl Default for EngineStatus {
             num_channels: AtomicU32::new(0),
             auto_gain_db: AtomicF32::new(0.0),
             solo_band: AtomicI32::new(NO_SOLO),
+            learn_mode: AtomicU8::new(0),
+            learn_generation: AtomicU32::new(0),
+            learned: Mutex::new(None),
         }
     }
 }
@@ -58,6 +70,31 @@ impl EngineStatus {
     /// The band the editor holds soloed. Real-time safe.
     pub fn solo(&self) -> Option<usize> {
         usize::try_from(self.solo_band.load(Ordering::Relaxed)).ok()
+    }
+
+    /// Starts learning `mode` from nothing, or stops learning (`Off`). GUI thread.
+    pub fn set_learning(&self, mode: LearnMode) {
+        if mode != LearnMode::Off {
+            self.learn_generation.fetch_add(1, Ordering::Relaxed);
+        }
+        self.learn_mode.store(mode.to_u8(), Ordering::Release);
+    }
+
+    /// What the editor asks to learn and the number of its request. Real-time safe.
+    pub fn learning(&self) -> (LearnMode, u32) {
+        let mode = LearnMode::from_u8(self.learn_mode.load(Ordering::Acquire));
+        (mode, self.learn_generation.load(Ordering::Relaxed))
+    }
+
+    /// Hands the editor the reading end of the learned sums. Main thread (`activate`).
+    pub fn connect_learned(&self, output: triple_buffer::Output<LearnFrame>) {
+        *self.learned.lock().unwrap_or_else(|e| e.into_inner()) = Some(output);
+    }
+
+    /// The latest sums the audio thread published, as a profile. GUI thread (allocates).
+    pub fn learned(&self) -> Option<Learned> {
+        let mut output = self.learned.lock().unwrap_or_else(|e| e.into_inner());
+        output.as_mut().and_then(read_learned)
     }
 
     /// Records an activation: the rate, the latency reported to the host and the FFT size and

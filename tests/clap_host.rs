@@ -725,3 +725,46 @@ fn switching_the_phase_mode_while_active_goes_through_a_restart() {
     let output = plugin.process_in_blocks(&input, &[BLOCK]);
     assert_delayed_copy(&input, &output, 0, "a flat Zero latency setting");
 }
+
+#[test]
+fn match_profiles_saved_with_the_state_survive_a_load_and_save_and_0_1_0_states_have_none() {
+    let fixture = state_fixture_0_1_0("clap");
+    let json = String::from_utf8(fixture.bytes[8..].to_vec()).expect("JSON");
+    // One source profile, as the editor stores it (a JSON string inside the state's fields).
+    let levels: Vec<String> = (0..25).map(|b| format!("{}", -31.25 + b as f32)).collect();
+    let profiles = format!(
+        r#"{{"source":{{"version":1,"sample_rate_hz":48000.0,"duration_s":12.5,"frames_kept":900,"band_levels_db":[{}]}},"reference":null}}"#,
+        levels.join(",")
+    );
+    let escaped = profiles.replace('"', "\\\"");
+    let with_profiles = json.replacen(
+        r#""fields":{"#,
+        &format!(r#""fields":{{"match-profiles":"{escaped}","#),
+        1,
+    );
+    assert_ne!(with_profiles, json, "the state has persisted fields");
+    let bytes = [
+        &(with_profiles.len() as u64).to_le_bytes()[..],
+        with_profiles.as_bytes(),
+    ]
+    .concat();
+    let mut plugin = ClapPlugin::new();
+    plugin.load_state(&bytes).expect("the state loads");
+    let saved = plugin.save_state().expect("state saves");
+    let saved_text = String::from_utf8_lossy(&saved).to_string();
+    assert!(saved_text.contains("match-profiles"), "{saved_text}");
+    assert!(saved_text.contains("-31.25"), "{saved_text}");
+    assert!(saved_text.contains("12.5"), "{saved_text}");
+    // A fresh instance loading the saved state saves it identically.
+    let mut again = ClapPlugin::new();
+    again.load_state(&saved).expect("loads");
+    assert_eq!(again.save_state().expect("saves"), saved);
+    // The 0.1.0 state has none: it saves an empty pair.
+    let mut old = ClapPlugin::new();
+    old.load_state(&fixture.bytes).expect("0.1.0 loads");
+    let old_text = String::from_utf8_lossy(&old.save_state().expect("saves")).to_string();
+    assert!(
+        old_text.contains(r#""match-profiles":"{\"source\":null,\"reference\":null}""#),
+        "{old_text}"
+    );
+}

@@ -128,3 +128,27 @@ fn a_mono_engine_with_the_analyzer_on_does_not_allocate() {
         plugin.process_channels(&mut [&mut silent[..]]);
     });
 }
+
+#[test]
+fn learning_a_match_profile_and_publishing_it_does_not_allocate() {
+    use bark_eq::learn::LearnMode;
+
+    let mut plugin = BarkEq::default();
+    let status = plugin.status_arc();
+    let mut audio = buffers(48_000);
+    plugin
+        .activate_engine(48_000.0, 2)
+        .expect("48 kHz is supported");
+    // Learning the source (publishing every 0.1 s), a new request for the reference (the sums
+    // cleared), stopping (the last publication), all with allocation forbidden.
+    status.set_learning(LearnMode::Source);
+    process_without_alloc(&mut plugin, &mut audio, 512);
+    status.set_learning(LearnMode::Reference);
+    process_without_alloc(&mut plugin, &mut audio, 64);
+    status.set_learning(LearnMode::Off);
+    process_without_alloc(&mut plugin, &mut audio, 1000);
+    let learned = status.learned().expect("published");
+    assert_eq!(learned.mode, LearnMode::Reference);
+    assert!(learned.seconds > 0.9, "{}", learned.seconds);
+    assert!(learned.profile.is_ok());
+}

@@ -85,4 +85,10 @@ pub fn mixing_bar(ui: &mut Ui, params: &BarkEqParams, setter: &Setter, status: &
     {
         gesture::set_once(setter, &params.delta, delta);
     }
+    ui.add_space(10.0);
+    if let Some(gains) = super::matching::match_toggle_and_panel(ui, params, status) {
+        for (band, gain_db) in gains.into_iter().enumerate() {
+            gesture::set_once(setter, &params.bands[band].gain, gain_db);
+        }
+    }
 }

@@ -9,6 +9,7 @@ pub mod analyzer_options;
 pub mod controls;
 pub mod faders;
 pub mod gesture;
+pub mod matching;
 pub mod mixing;
 pub mod paint;
 pub mod plot;

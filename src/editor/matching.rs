@@ -1,0 +1,341 @@
+//! The Bark Match panel: learns the source and the reference from the audio playing (or loads
+//! a reference profile JSON), shows both profiles and the proposed curve, and on **Apply**
+//! hands the 25 band gains of [`match_gains`] to the caller, which writes them as gestures.
+//! Opened by the **Match** toggle in the mixing bar; drawn as a floating window.
+
+use egui::{pos2, Color32, Id, Pos2, RichText, Sense, Stroke, Ui};
+
+use super::theme;
+use crate::learn::{LearnMode, MatchProfiles};
+use crate::params::BarkEqParams;
+use crate::status::EngineStatus;
+use bark_eq_dsp::curve::BinLayout;
+use bark_eq_dsp::matching::{
+    match_gains, MatchOptions, MatchResult, Target, DEFAULT_AMOUNT_PERCENT, MAX_AMOUNT_PERCENT,
+    MAX_SMOOTHING_BANDS, MIN_AMOUNT_PERCENT,
+};
+use bark_eq_dsp::profile::{Profile, ProfileError};
+use bark_eq_dsp::{FftSize, NUM_BANDS};
+
+/// The mixing bar's toggle that opens the panel.
+pub const MATCH_LABEL: &str = "Match";
+/// Title of the panel.
+pub const PANEL_TITLE: &str = "Bark Match";
+/// Learn-source toggle.
+pub const LEARN_SOURCE_LABEL: &str = "Learn source";
+/// Learn-reference toggle.
+pub const LEARN_REFERENCE_LABEL: &str = "Learn reference";
+/// The button that writes the gains.
+pub const APPLY_LABEL: &str = "Apply";
+/// The button that loads a reference profile JSON.
+pub const LOAD_LABEL: &str = "Load reference";
+/// Sample rate assumed before the engine is activated.
+const FALLBACK_RATE_HZ: f32 = 48_000.0;
+/// Size of the profile drawing.
+const DRAWING_SIZE: egui::Vec2 = egui::vec2(330.0, 110.0);
+
+/// What the source is matched to, as offered in the panel's menu.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum TargetChoice {
+    /// The learned or loaded reference profile.
+    #[default]
+    Reference,
+    /// Pink noise.
+    Pink,
+    /// A tilt of this many dB per octave.
+    Tilt(f32),
+}
+
+impl TargetChoice {
+    /// The choices in the menu.
+    pub const ALL: [TargetChoice; 4] = [
+        TargetChoice::Reference,
+        TargetChoice::Pink,
+        TargetChoice::Tilt(-3.0),
+        TargetChoice::Tilt(-4.5),
+    ];
+
+    /// Name in the menu.
+    pub fn name(self) -> String {
+        match self {
+            TargetChoice::Reference => "Reference".to_string(),
+            TargetChoice::Pink => "Pink".to_string(),
+            TargetChoice::Tilt(slope) => format!("Tilt {slope:+.1} dB/oct"),
+        }
+    }
+
+    /// The target, or `None` for a reference not learned yet.
+    pub fn target(self, profiles: &MatchProfiles) -> Option<Target> {
+        match self {
+            TargetChoice::Reference => profiles.reference.clone().map(Target::Reference),
+            TargetChoice::Pink => Some(Target::Pink),
+            TargetChoice::Tilt(db_per_octave) => Some(Target::Tilt { db_per_octave }),
+        }
+    }
+}
+
+/// The panel's own state, kept in egui's memory between frames.
+#[derive(Clone, Debug)]
+pub struct PanelState {
+    /// Whether the panel is shown.
+    pub open: bool,
+    /// The target in the menu.
+    pub target: TargetChoice,
+    /// Amount, percent.
+    pub amount_percent: f32,
+    /// Smoothing across bands.
+    pub smoothing_bands: f32,
+    /// The path typed for **Load reference**.
+    pub path: String,
+    /// The last error or note, one line.
+    pub message: String,
+    /// The learning request the panel started (its generation), to take only its sums.
+    pub generation: Option<u32>,
+}
+
+impl Default for PanelState {
+    fn default() -> Self {
+        Self {
+            open: false,
+            target: TargetChoice::Reference,
+            amount_percent: DEFAULT_AMOUNT_PERCENT,
+            smoothing_bands: 0.0,
+            path: String::new(),
+            message: String::new(),
+            generation: None,
+        }
+    }
+}
+
+/// Where the panel's state lives in egui's memory.
+fn state_id() -> Id {
+    Id::NULL.with("bark-match-panel")
+}
+
+/// The match options of the panel for the parameters' curve mode.
+pub fn options(state: &PanelState, params: &BarkEqParams) -> MatchOptions {
+    MatchOptions {
+        amount_percent: state.amount_percent,
+        smoothing_bands: state.smoothing_bands,
+        curve_mode: params.curve.value().0,
+        ..MatchOptions::default()
+    }
+}
+
+/// The FFT layout and rate the gains will run at (the engine's, or the defaults).
+pub fn layout(params: &BarkEqParams, status: &EngineStatus) -> (BinLayout, f32) {
+    let rate = status.sample_rate_hz();
+    let rate = if rate > 0.0 { rate } else { FALLBACK_RATE_HZ };
+    let fft_size: FftSize = status
+        .active()
+        .map_or(params.settings().fft_size, |active| active.fft_size);
+    (BinLayout::new(fft_size.size_at_rate(rate), rate), rate)
+}
+
+/// The proposed match of the stored profiles, or why there is none.
+pub fn proposal(
+    state: &PanelState,
+    params: &BarkEqParams,
+    status: &EngineStatus,
+) -> Result<MatchResult, String> {
+    let profiles = params.match_profiles.get();
+    let source = profiles
+        .source
+        .as_ref()
+        .ok_or("Learn or load a source first")?;
+    let target = state
+        .target
+        .target(&profiles)
+        .ok_or("Learn or load a reference first")?;
+    let (layout, rate) = layout(params, status);
+    match_gains(source, &target, &options(state, params), &layout, rate).map_err(|e| e.to_string())
+}
+
+/// Draws the **Match** toggle and, while it is on, the panel. Returns the gains to write when
+/// **Apply** was clicked.
+pub fn match_toggle_and_panel(
+    ui: &mut Ui,
+    params: &BarkEqParams,
+    status: &EngineStatus,
+) -> Option<[f32; NUM_BANDS]> {
+    let ctx = ui.ctx().clone();
+    let mut state: PanelState = ctx.data_mut(|d| d.get_temp(state_id()).unwrap_or_default());
+    ui.toggle_value(&mut state.open, MATCH_LABEL)
+        .on_hover_text("Match the tonal balance to a reference (Bark Match)");
+    take_learned(&mut state, params, status);
+    let mut apply = None;
+    if state.open {
+        let mut open = true;
+        egui::Window::new(PANEL_TITLE)
+            .open(&mut open)
+            .resizable(false)
+            .collapsible(false)
+            .default_pos(pos2(60.0, 60.0))
+            .show(&ctx, |ui| apply = panel(ui, &mut state, params, status));
+        state.open &= open;
+    }
+    ctx.data_mut(|d| d.insert_temp(state_id(), state));
+    apply
+}
+
+/// Stores the sums learned for the panel's request as the source or reference profile.
+fn take_learned(state: &mut PanelState, params: &BarkEqParams, status: &EngineStatus) {
+    let Some(generation) = state.generation else {
+        return;
+    };
+    let Some(learned) = status.learned().filter(|l| l.generation == generation) else {
+        return;
+    };
+    match learned.profile {
+        Ok(profile) => params.match_profiles.update(|profiles| match learned.mode {
+            LearnMode::Source => profiles.source = Some(profile),
+            LearnMode::Reference => profiles.reference = Some(profile),
+            LearnMode::Off => {}
+        }),
+        Err(ProfileError::Silent) => state.message = "Nothing heard yet (silence)".to_string(),
+        Err(err) => state.message = err.to_string(),
+    }
+    if status.learning().0 == LearnMode::Off {
+        state.generation = None;
+    }
+}
+
+/// The panel's contents.
+fn panel(
+    ui: &mut Ui,
+    state: &mut PanelState,
+    params: &BarkEqParams,
+    status: &EngineStatus,
+) -> Option<[f32; NUM_BANDS]> {
+    let profiles = params.match_profiles.get();
+    let learning = status.learning().0;
+    for (mode, label, profile) in [
+        (LearnMode::Source, LEARN_SOURCE_LABEL, &profiles.source),
+        (
+            LearnMode::Reference,
+            LEARN_REFERENCE_LABEL,
+            &profiles.reference,
+        ),
+    ] {
+        ui.horizontal(|ui| {
+            let mut on = learning == mode;
+            if ui
+                .toggle_value(&mut on, label)
+                .on_hover_text("Learn the profile of the audio playing through the plugin")
+                .changed()
+            {
+                status.set_learning(if on { mode } else { LearnMode::Off });
+                state.generation = on.then(|| status.learning().1);
+                state.message.clear();
+            }
+            let text = profile.as_ref().map_or("none".to_string(), |p| {
+                format!("{:.1} s learned", p.duration_s)
+            });
+            ui.label(RichText::new(text).color(theme::TEXT_DIM));
+        });
+    }
+    ui.horizontal(|ui| {
+        ui.add(egui::TextEdit::singleline(&mut state.path).hint_text("reference profile .json"));
+        if ui
+            .button(LOAD_LABEL)
+            .on_hover_text("A profile JSON (bark-eq analyze --json)")
+            .clicked()
+        {
+            match load_profile(&state.path) {
+                Ok(profile) => {
+                    params
+                        .match_profiles
+                        .update(|profiles| profiles.reference = Some(profile));
+                    state.target = TargetChoice::Reference;
+                    state.message = "Reference loaded".to_string();
+                }
+                Err(err) => state.message = err,
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Target");
+        egui::ComboBox::from_id_salt("match-target")
+            .selected_text(state.target.name())
+            .show_ui(ui, |ui| {
+                for choice in TargetChoice::ALL {
+                    ui.selectable_value(&mut state.target, choice, choice.name());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.add(
+        egui::Slider::new(
+            &mut state.amount_percent,
+            MIN_AMOUNT_PERCENT..=MAX_AMOUNT_PERCENT,
+        )
+        .text("Amount %"),
+    );
+    ui.add(
+        egui::Slider::new(&mut state.smoothing_bands, 0.0..=MAX_SMOOTHING_BANDS).text("Smoothing"),
+    );
+    let result = proposal(state, params, status);
+    draw_profiles(ui, &profiles, result.as_ref().ok());
+    let mut apply = None;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(result.is_ok(), egui::Button::new(APPLY_LABEL))
+            .on_hover_text("Write the 25 band gains (one gesture per band)")
+            .clicked()
+        {
+            apply = result.as_ref().ok().map(|r| r.gains_db);
+        }
+        let note = match &result {
+            Ok(r) => format!("offset {:+.1} dB", r.offset_db),
+            Err(reason) => reason.clone(),
+        };
+        ui.label(RichText::new(note).color(theme::TEXT_DIM));
+    });
+    if !state.message.is_empty() {
+        ui.label(RichText::new(&state.message).color(theme::TEXT_DIM));
+    }
+    apply
+}
+
+/// Reads a profile JSON (one line of error otherwise).
+pub fn load_profile(path: &str) -> Result<Profile, String> {
+    let path = path.trim();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    Profile::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Draws the source (cut colour) and reference (boost colour) profiles, each centred on its
+/// mean, and the proposed gains (curve colour) on a ±12 dB scale.
+fn draw_profiles(ui: &mut Ui, profiles: &MatchProfiles, result: Option<&MatchResult>) {
+    let (rect, _) = ui.allocate_exact_size(DRAWING_SIZE, Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, theme::BACKGROUND);
+    let point = |band: usize, db: f32| -> Pos2 {
+        let x = rect.left() + rect.width() * (band as f32 + 0.5) / NUM_BANDS as f32;
+        let y = rect.center().y - (db / 12.0).clamp(-1.0, 1.0) * rect.height() * 0.5;
+        pos2(x, y)
+    };
+    painter.hline(
+        rect.x_range(),
+        rect.center().y,
+        Stroke::new(1.0, theme::GRID_ZERO),
+    );
+    let line = |levels: &[f32; NUM_BANDS], color: Color32| {
+        let mean = levels.iter().sum::<f32>() / NUM_BANDS as f32;
+        let points = (0..NUM_BANDS).map(|b| point(b, levels[b] - mean)).collect();
+        painter.add(egui::Shape::line(points, Stroke::new(1.5, color)));
+    };
+    if let Some(profile) = &profiles.source {
+        line(&profile.band_levels_db, theme::CUT);
+    }
+    if let Some(profile) = &profiles.reference {
+        line(&profile.band_levels_db, theme::BOOST);
+    }
+    if let Some(result) = result {
+        let points = (0..NUM_BANDS)
+            .map(|b| point(b, result.gains_db[b]))
+            .collect();
+        painter.add(egui::Shape::line(points, Stroke::new(2.0, theme::CURVE)));
+    }
+}
