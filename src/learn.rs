@@ -59,6 +59,8 @@ pub struct LearnFrame {
     pub mode: LearnMode,
     /// The editor's learning request these sums answer ([`EngineStatus::learning`]).
     pub generation: u32,
+    /// Whether learning stopped: these are the final sums of the request.
+    pub finished: bool,
 }
 
 impl LearnFrame {
@@ -68,6 +70,7 @@ impl LearnFrame {
             learner: ProfileLearner::new(sample_rate_hz),
             mode: LearnMode::Off,
             generation: 0,
+            finished: false,
         }
     }
 }
@@ -114,7 +117,7 @@ impl LearnPublisher {
         }
         engine.set_profile_learning(mode != LearnMode::Off && self.sums.is_some());
         if mode == LearnMode::Off && self.mode != LearnMode::Off {
-            self.publish();
+            self.publish(true);
         }
         self.mode = mode;
     }
@@ -131,12 +134,12 @@ impl LearnPublisher {
         sums.drain_from(engine.profile_learner_mut());
         self.unpublished_s += num_samples as f32 / engine.sample_rate_hz().max(1.0);
         if self.unpublished_s >= PUBLISH_INTERVAL_S {
-            self.publish();
+            self.publish(false);
         }
     }
 
     /// Copies the sums into the triple buffer and publishes them. Never allocates.
-    fn publish(&mut self) {
+    fn publish(&mut self, finished: bool) {
         let (Some(sums), Some(input)) = (self.sums.as_ref(), self.input.as_mut()) else {
             return;
         };
@@ -145,6 +148,7 @@ impl LearnPublisher {
         frame.learner.merge(sums);
         frame.mode = self.mode;
         frame.generation = self.generation;
+        frame.finished = finished;
         input.publish();
         self.unpublished_s = 0.0;
     }
@@ -159,6 +163,8 @@ pub struct Learned {
     pub generation: u32,
     /// Seconds of audio observed.
     pub seconds: f64,
+    /// Whether learning stopped (the final sums).
+    pub finished: bool,
     /// The gated profile, or why there is none (silence).
     pub profile: Result<Profile, ProfileError>,
 }
@@ -171,6 +177,7 @@ pub fn read_learned(output: &mut Output<LearnFrame>) -> Option<Learned> {
         mode: frame.mode,
         generation: frame.generation,
         seconds: frame.learner.observed_s(),
+        finished: frame.finished,
         profile: frame.learner.profile(),
     })
 }
@@ -301,8 +308,8 @@ mod tests {
 
         let learned = status.learned().expect("published");
         assert_eq!(
-            (learned.mode, learned.generation),
-            (LearnMode::Source, generation)
+            (learned.mode, learned.generation, learned.finished),
+            (LearnMode::Source, generation, true)
         );
         let profile = learned.profile.expect("not silent");
         let mut worst: f32 = 0.0;

@@ -195,7 +195,7 @@ fn take_learned(state: &mut PanelState, params: &BarkEqParams, status: &EngineSt
         Err(ProfileError::Silent) => state.message = "Nothing heard yet (silence)".to_string(),
         Err(err) => state.message = err.to_string(),
     }
-    if status.learning().0 == LearnMode::Off {
+    if learned.finished {
         state.generation = None;
     }
 }
@@ -224,8 +224,13 @@ fn panel(
                 .on_hover_text("Learn the profile of the audio playing through the plugin")
                 .changed()
             {
-                status.set_learning(if on { mode } else { LearnMode::Off });
-                state.generation = on.then(|| status.learning().1);
+                if on {
+                    status.set_learning(mode);
+                    // Sums of this request only; the final ones arrive after it stops.
+                    state.generation = Some(status.learning().1);
+                } else {
+                    status.set_learning(LearnMode::Off);
+                }
                 state.message.clear();
             }
             let text = profile.as_ref().map_or("none".to_string(), |p| {

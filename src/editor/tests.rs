@@ -567,3 +567,89 @@ fn match_apply_writes_the_match_gains_as_one_gesture_per_band() {
         assert_one_gesture(gesture, &format!("band_{}", band + 1));
     }
 }
+
+#[test]
+fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_profile_json() {
+    use super::matching;
+    use crate::learn::{LearnMode, LearnPublisher};
+    use bark_eq_dsp::profile::Profile;
+    use bark_eq_dsp::EqSettings;
+
+    let mut fixture = Fixture::without_analyzer();
+    let status = fixture.status.clone();
+    let mut publisher = LearnPublisher::default();
+    publisher.allocate(RATE_HZ, &status);
+    let mut engine = Engine::new(RATE_HZ, 2, &EqSettings::default()).expect("supported");
+    let mut play = |seconds: f32, engine: &mut Engine| {
+        let mut audio = bark_eq_testkit::signals::white_noise(5, 2, (seconds * RATE_HZ) as usize);
+        let (left, right) = audio.split_at_mut(1);
+        for (l, r) in left[0].chunks_mut(480).zip(right[0].chunks_mut(480)) {
+            publisher.prepare(engine, &status);
+            let len = l.len();
+            engine.process(&mut [l, r]);
+            publisher.update(engine, len);
+        }
+    };
+
+    fixture.harness.get_by_label(matching::MATCH_LABEL).click();
+    fixture.harness.run();
+    fixture
+        .harness
+        .get_by_label(matching::LEARN_SOURCE_LABEL)
+        .click();
+    fixture.harness.run();
+    assert_eq!(status.learning().0, LearnMode::Source);
+    play(1.0, &mut engine);
+    fixture.harness.run();
+    assert!(fixture.params.match_profiles.get().source.is_some());
+    fixture
+        .harness
+        .get_by_label(matching::LEARN_SOURCE_LABEL)
+        .click();
+    fixture.harness.run();
+    assert_eq!(status.learning().0, LearnMode::Off);
+    // The next block publishes the final sums; nothing after it counts.
+    play(0.5, &mut engine);
+    fixture.harness.run();
+    let source = fixture.params.match_profiles.get().source.expect("learned");
+    assert!(
+        (source.duration_s - 1.0).abs() < 0.02,
+        "{}",
+        source.duration_s
+    );
+    fixture.harness.get_by_label("1.0 s learned");
+
+    // A missing file: one line, no reference.
+    let path = std::env::temp_dir().join(format!("bark-match-ref-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    fixture.harness.get_by_role(Role::TextInput).click();
+    fixture.harness.run();
+    fixture
+        .harness
+        .get_by_role(Role::TextInput)
+        .type_text(&path.display().to_string());
+    fixture.harness.run();
+    fixture.harness.get_by_label(matching::LOAD_LABEL).click();
+    fixture.harness.run();
+    assert_eq!(fixture.params.match_profiles.get().reference, None);
+    let shown = path.display().to_string();
+    let error = fixture
+        .harness
+        .query_all(egui_kittest::kittest::by().role(Role::Label))
+        .filter_map(|node| node.accesskit_node().value())
+        .find(|text| text.starts_with(&format!("{shown}: ")));
+    assert!(error.is_some_and(|e| !e.contains('\n')));
+    // The same path once it holds a profile (as `bark-eq analyze --json` writes it).
+    let reference = Profile {
+        duration_s: 3.0,
+        ..source.clone()
+    };
+    std::fs::write(&path, reference.to_json()).expect("temp file");
+    fixture.harness.get_by_label(matching::LOAD_LABEL).click();
+    fixture.harness.run();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        fixture.params.match_profiles.get().reference,
+        Some(reference)
+    );
+}
