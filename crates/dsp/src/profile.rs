@@ -188,7 +188,7 @@ pub struct ProfileLearner {
     frames_below_gate: u64,
     /// Seconds of audio observed.
     observed_s: f64,
-    /// Level bins touched since the last [`ProfileLearner::take_touched`]: lowest, highest + 1.
+    /// Level bins touched since the last [`ProfileLearner::drain_from`]: lowest, highest + 1.
     touched: (usize, usize),
 }
 
@@ -277,8 +277,8 @@ impl ProfileLearner {
         self.touched = (self.touched.0.min(index), self.touched.1.max(index + 1));
     }
 
-    /// Adds everything `other` observed since its last [`ProfileLearner::take_touched`] (only
-    /// the level bins it touched), then marks `other` untouched. Allocation-free.
+    /// Adds everything `other` observed since it was last drained (only the level bins it
+    /// touched), then marks `other` untouched. Allocation-free.
     pub fn drain_from(&mut self, other: &mut ProfileLearner) {
         let (low, high) = other.touched;
         for index in low..high.min(NUM_LEVELS) {
