@@ -8,11 +8,15 @@
 # e.g. sudo apt-get install pkg-config libasound2-dev libjack-jackd2-dev \
 #        xvfb xdotool imagemagick libgl1-mesa-dri libglx-mesa0
 #
-# Usage: scripts/screenshot.sh [OUTPUT.png]     (PROFILE=dev for a faster, unoptimised build)
+# Usage: scripts/screenshot.sh [OUTPUT.png [SCALE%]]   (PROFILE=dev for a faster, unoptimised build)
+#   scripts/screenshot.sh docs/editor.png
+#   scripts/screenshot.sh docs/editor-scaled.png 150    (the editor's UI scale, set with Ctrl +)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 output=${1:-docs/editor.png}
+scale_percent=${2:-100}
+case $scale_percent in 100|125|150|175|200) ;; *) echo "scale must be 100, 125, 150, 175 or 200" >&2; exit 1;; esac
 profile=${PROFILE:-release}
 display_number=${SCREENSHOT_DISPLAY:-:97}
 # Seconds the noise plays before the capture, so the analyzer's average has settled.
@@ -33,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-Xvfb "$display_number" -screen 0 1280x800x24 -nolisten tcp > /dev/null 2>&1 &
+Xvfb "$display_number" -screen 0 1920x1080x24 -nolisten tcp > /dev/null 2>&1 &
 pids+=($!)
 export DISPLAY=$display_number
 for _ in $(seq 50); do xdotool getmouselocation > /dev/null 2>&1 && break; sleep 0.1; done
@@ -51,8 +55,13 @@ for _ in $(seq 100); do
 done
 [ -n "$window" ] || { echo "the editor window did not appear" >&2; exit 1; }
 
+# The UI scale: one Ctrl + per 25 % above 100 % (the window grows with it).
+for _ in $(seq $(( (scale_percent - 100) / 25 ))); do
+    xdotool key --window "$window" ctrl+plus
+    sleep 0.3
+done
 # Keep the pointer off the window so nothing shows as hovered.
-xdotool mousemove 1279 799
+xdotool mousemove 1919 1079
 sleep "$settle_seconds"
 mkdir -p "$(dirname "$output")"
 import -window "$window" "$output"

@@ -26,6 +26,8 @@ pub mod undo;
 pub mod view;
 
 #[cfg(test)]
+mod frame_time;
+#[cfg(test)]
 mod test_host;
 #[cfg(test)]
 pub(crate) mod tests;
