@@ -2,7 +2,7 @@
 //! output comes back (latency N); at each hop boundary every lane filters one frame.
 
 use super::{channel_slice, pair_slices, Engine, MAX_INPUT_ABS};
-use crate::output::{finish_channel, from_mid_side, pair_targets, to_mid_side, ChannelStage};
+use crate::output::{finish_channel, from_mid_side, to_mid_side, ChannelStage};
 
 impl Engine {
     /// Exchanges the run `span` of every active channel with the lanes and finishes it in the
@@ -18,10 +18,7 @@ impl Engine {
         let at = self.position;
         let delayed = at.history_start(self.fft_len());
         let run = span.len();
-        let (first, second, mid_side) = match self.solo {
-            Some(_) => (true, true, false),
-            None => pair_targets(self.stereo),
-        };
+        let (first, second, mid_side) = self.pair_targets();
         let with = |targeted| ChannelStage { targeted, ..stage };
         let mut mix_end = stage.mix.start;
         for (index, lane) in self.pairs.iter_mut().enumerate() {

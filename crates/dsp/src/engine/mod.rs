@@ -19,7 +19,7 @@ use super::denormal::DenormalGuard;
 use super::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
 use super::loudness::AutoGain;
 use super::math::db_to_gain;
-use super::output::{BypassMix, ChannelStage, GainGlide};
+use super::output::{pair_targets, BypassMix, ChannelStage, GainGlide};
 use super::profile::ProfileLearner;
 use super::settings::{EqSettings, FftSize, PhaseMode, StereoTarget};
 use super::solo::{BandPass, BandPassState};
@@ -532,6 +532,15 @@ impl Engine {
             let hop_s = (layout.fft_size / HOP_DIVISOR) as f32 / self.sample_rate_hz;
             self.profile
                 .observe(frame_power, layout, self.num_channels, hop_s);
+        }
+    }
+
+    /// Which parts of each channel pair the curve applies to and whether pairs go through
+    /// mid/side ([`pair_targets`]); while a band is soloed, all of both channels.
+    fn pair_targets(&self) -> (bool, bool, bool) {
+        match self.solo {
+            Some(_) => (true, true, false),
+            None => pair_targets(self.stereo),
         }
     }
 

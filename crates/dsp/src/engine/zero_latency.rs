@@ -3,9 +3,7 @@
 //! Linear mode; only the analysis half of the STFT runs, and only while they need it.
 
 use super::{channel_slice, pair_slices, Engine, MAX_INPUT_ABS};
-use crate::output::{
-    finish_channel, from_mid_side, pair_targets, sanitize, to_mid_side, ChannelStage,
-};
+use crate::output::{finish_channel, from_mid_side, sanitize, to_mid_side, ChannelStage};
 
 impl Engine {
     /// Filters the run `span` of every active channel with the IIR bank and finishes it in the
@@ -20,10 +18,7 @@ impl Engine {
         let plan = self.fft_size.index();
         let at = self.position;
         let run = span.len();
-        let (first, second, mid_side) = match self.solo {
-            Some(_) => (true, true, false),
-            None => pair_targets(self.stereo),
-        };
+        let (first, second, mid_side) = self.pair_targets();
         let with = |targeted| ChannelStage { targeted, ..stage };
         let mut mix_end = stage.mix.start;
         let [dry_a, dry_b] = &mut self.dry;
