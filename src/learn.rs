@@ -123,7 +123,7 @@ impl LearnPublisher {
     }
 
     /// Called after each block of `num_samples` samples: collects what the engine learned and
-    /// publishes it every [`PUBLISH_INTERVAL_S`]. Never allocates, locks or blocks.
+    /// publishes it every `PUBLISH_INTERVAL_S`. Never allocates, locks or blocks.
     pub fn update(&mut self, engine: &mut Engine, num_samples: usize) {
         if self.mode == LearnMode::Off {
             return;
