@@ -67,8 +67,12 @@ fn main() {
         rendering.as_secs_f64() * 1e3,
         profiling.as_secs_f64() / rendering.as_secs_f64()
     );
-    assert!(
-        profiling <= rendering,
-        "profiling ({profiling:?}) must not cost more than rendering ({rendering:?})"
-    );
+    // A timing goal, checked in full benchmark runs only: the smoke run (test profile, one
+    // pass, a loaded CI machine) checks that the benchmark still runs, not how fast.
+    if !bench_common::quick() {
+        assert!(
+            profiling <= rendering,
+            "profiling ({profiling:?}) must not cost more than rendering ({rendering:?})"
+        );
+    }
 }
