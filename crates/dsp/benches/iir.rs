@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use bark_eq_dsp::iir::{ZeroLatencyCoeffs, ZeroLatencyDesign, ZeroLatencyFilter};
 use bark_eq_dsp::NUM_BANDS;
+use bark_eq_testkit::mono_white_noise;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 /// Sample rate of the benchmark in Hz.
@@ -19,19 +20,6 @@ const AUTOMATION_DEPTH_DB: f32 = 12.0;
 /// Blocks per automation cycle.
 const AUTOMATION_PERIOD_BLOCKS: f32 = 40.0;
 
-/// Deterministic noise-like test signal.
-fn test_signal(len: usize, seed: u32) -> Vec<f32> {
-    let mut x = seed.wrapping_mul(2_654_435_761).max(1);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x as f32 / u32::MAX as f32 - 0.5) * 0.5
-        })
-        .collect()
-}
-
 /// A busy base setting (every section active).
 fn base_gains() -> [f32; NUM_BANDS] {
     std::array::from_fn(|b| ((b as f32) * 1.7).sin() * 9.0)
@@ -41,7 +29,7 @@ fn bench_zero_latency(c: &mut Criterion) {
     let design = ZeroLatencyDesign::new(SAMPLE_RATE_HZ);
     let mut filter = ZeroLatencyFilter::new(&design);
     let frames = SAMPLE_RATE_HZ as usize;
-    let (left_in, right_in) = (test_signal(frames, 1), test_signal(frames, 2));
+    let (left_in, right_in) = (mono_white_noise(1, frames), mono_white_noise(2, frames));
     let (mut left, mut right) = (left_in.clone(), right_in.clone());
     let mut coeffs = ZeroLatencyCoeffs::FLAT;
     let mut gains = base_gains();
