@@ -10,7 +10,7 @@
 #
 # Usage: scripts/screenshot.sh [OUTPUT.png [SCALE%]]   (PROFILE=dev for a faster, unoptimised build)
 #   scripts/screenshot.sh docs/editor.png
-#   scripts/screenshot.sh docs/editor-scaled.png 150    (the editor's UI scale, set with Ctrl +)
+#   scripts/screenshot.sh docs/editor-scaled.png 150    (the editor's UI scale, chosen in its Scale menu)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -48,18 +48,41 @@ LIBGL_ALWAYS_SOFTWARE=1 "$binary" --demo --backend dummy --sample-rate 48000 > /
 pids+=($!)
 
 window=""
-for _ in $(seq 100); do
+# Up to 30 s: a busy machine renders the first frame slowly in software.
+for _ in $(seq 300); do
     window=$(xdotool search --name '^Bark EQ$' 2> /dev/null | head -n 1 || true)
     [ -n "$window" ] && break
     sleep 0.1
 done
 [ -n "$window" ] || { echo "the editor window did not appear" >&2; exit 1; }
 
-# The UI scale: one Ctrl + per 25 % above 100 % (the window grows with it).
-for _ in $(seq $(( (scale_percent - 100) / 25 ))); do
-    xdotool key --window "$window" ctrl+plus
-    sleep 0.3
+# The UI scale, chosen with the mouse in the tools bar's Scale menu. (Not Ctrl +: egui-baseview
+# 0.9 turns no '+', '=' or '-' key into an egui key, so the editor never sees it.) The points are
+# window pixels at 100 %, measured on a 100 % shot: the menu button, and its first entry (75 %)
+# with one entry per 25 % below it. A changed tools bar moves them; the size check below says so.
+scale_menu_x=483 scale_menu_y=79 first_entry_y=108 entry_height=28
+# Let the first frames draw, so the layout exists before the clicks.
+sleep 1
+initial_size=$(xdotool getwindowgeometry "$window" | sed -n 's/.*Geometry: //p')
+if [ "$scale_percent" != 100 ]; then
+    entry_y=$(( first_entry_y + (scale_percent - 75) / 25 * entry_height ))
+    xdotool mousemove --window "$window" "$scale_menu_x" "$scale_menu_y" click 1
+    sleep 0.5
+    xdotool mousemove --window "$window" "$scale_menu_x" "$entry_y" click 1
+    sleep 0.5
+fi
+# The window grows with the scale: check it did, so a missed click cannot pass for a scaled shot.
+width=${initial_size%x*} height=${initial_size#*x}
+expected_size="$(( width * scale_percent / 100 ))x$(( height * scale_percent / 100 ))"
+for _ in $(seq 20); do
+    size=$(xdotool getwindowgeometry "$window" | sed -n 's/.*Geometry: //p')
+    [ "$size" = "$expected_size" ] && break
+    sleep 0.1
 done
+[ "$size" = "$expected_size" ] || {
+    echo "the window is $size, not $expected_size: the Scale menu moved? (see $0)" >&2
+    exit 1
+}
 # Keep the pointer off the window so nothing shows as hovered.
 xdotool mousemove 1919 1079
 sleep "$settle_seconds"
