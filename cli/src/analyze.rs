@@ -10,17 +10,16 @@
 
 use std::path::{Path, PathBuf};
 
+use bark_eq_audio::{analysis_engine, analyze_reader, AudioReader};
 use bark_eq_dsp::bands::BAND_EDGES_HZ;
 use bark_eq_dsp::window::WOLA_WINDOW_SUM;
-use bark_eq_dsp::{band_centre_hz, band_name, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::{band_centre_hz, band_name, Engine, FftSize, NUM_BANDS};
 use serde::Serialize;
 
 use crate::args::AnalyzeArgs;
-use crate::decode::AudioReader;
 use crate::eq::parse_fft_size;
 use crate::error::{CliError, FileError};
 use crate::progress::write_line;
-use crate::render::engine_for;
 
 /// Width of the bar drawn per band, in characters, for `BAR_RANGE_DB`.
 const BAR_WIDTH: usize = 40;
@@ -107,26 +106,13 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), CliError> {
 /// Measures the band energies of `path` at `fft_size`.
 pub fn analyze_file(path: &Path, fft_size: FftSize) -> Result<Analysis, FileError> {
     let mut reader = AudioReader::open(path)?;
-    let settings = EqSettings {
-        fft_size,
-        ..EqSettings::default()
-    };
-    let mut engine = engine_for(&reader, &settings)?;
+    let mut engine = analysis_engine(&reader, fft_size)?;
     engine.set_analyzer_enabled(true);
     engine.set_profile_learning(true);
     let mut power_sums = [0.0f64; NUM_BANDS];
-    let mut planes: Vec<Vec<f32>> = vec![Vec::new(); reader.num_channels()];
-    let mut frames = 0u64;
-    while reader.next_block(&mut planes)? {
-        frames += planes.first().map_or(0, Vec::len) as u64;
-        feed(&mut engine, &mut planes, &mut power_sums);
-    }
-    // One FFT length of silence, so every sample has been in all of its frames.
-    for plane in planes.iter_mut() {
-        plane.clear();
-        plane.resize(engine.fft_len(), 0.0);
-    }
-    feed(&mut engine, &mut planes, &mut power_sums);
+    let frames = analyze_reader(&mut reader, &mut engine, |engine| {
+        take_band_powers(engine, &mut power_sums)
+    })?;
 
     let norm = f64::from(WOLA_WINDOW_SUM)
         * engine.fft_len() as f64
@@ -167,11 +153,9 @@ pub fn analyze_file(path: &Path, fft_size: FftSize) -> Result<Analysis, FileErro
     })
 }
 
-/// Analyses one block (the engine's analysis frames only, no filtering) and moves the
-/// analyzer's per-bin power into per-band sums; the engine's profile learner keeps the rest.
-fn feed(engine: &mut Engine, planes: &mut [Vec<f32>], power_sums: &mut [f64; NUM_BANDS]) {
-    let channels: Vec<&[f32]> = planes.iter().map(Vec::as_slice).collect();
-    engine.analyze(&channels);
+/// Moves the analyzer's per-bin power of the block just analysed into per-band sums; the
+/// engine's profile learner keeps the rest.
+fn take_band_powers(engine: &mut Engine, power_sums: &mut [f64; NUM_BANDS]) {
     let (power, _) = engine.analyzer_power();
     let last_bin = power.len().saturating_sub(1);
     for (bin, (&p, &band)) in power.iter().zip(&engine.layout().band_of_bin).enumerate() {

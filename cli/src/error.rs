@@ -3,46 +3,15 @@
 use std::io;
 use std::path::PathBuf;
 
+use bark_eq_audio::AudioFileError;
 use bark_eq_dsp::EngineError;
 
 /// Why one input file could not be rendered or analysed. Shown after the file's name.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    /// The input path does not exist.
-    #[error("no such file")]
-    NotFound,
-    /// The input path is a directory, not an audio file.
-    #[error("is a directory, not an audio file (pass the files inside it)")]
-    IsDirectory,
-    /// The input file has no bytes at all.
-    #[error("file is empty")]
-    Empty,
-    /// Opening or reading the input failed.
-    #[error("cannot read: {0}")]
-    Read(io::Error),
-    /// The container or codec is not one bark-eq decodes.
-    #[error("not a supported audio file (bark-eq reads WAV, FLAC, MP3, OGG/Vorbis and AIFF): {0}")]
-    Unsupported(String),
-    /// The stream is damaged.
-    #[error("malformed audio data: {0}")]
-    Malformed(String),
-    /// The file ends in the middle of its audio data.
-    #[error("truncated: the file ends in the middle of its audio data")]
-    TruncatedData,
-    /// The stream ends before the length its header declares.
-    #[error("truncated: the header declares {declared} frames but the data ends after {decoded}")]
-    Truncated {
-        /// Frames the container says the file holds.
-        declared: u64,
-        /// Frames actually decoded.
-        decoded: u64,
-    },
-    /// The file holds no audio track, or its sample rate or channel count is unknown.
-    #[error("no playable audio track: {0}")]
-    NoAudio(&'static str),
-    /// The engine refused the file's format (sample rate or channel count).
-    #[error("{0}")]
-    Engine(#[from] EngineError),
+    /// Reading, decoding or analysing the input (or a format the output cannot hold).
+    #[error(transparent)]
+    Audio(#[from] AudioFileError),
     /// The output path is one of the input files.
     #[error(
         "refusing to overwrite the input file {0} (choose another output directory or --suffix)"
@@ -71,23 +40,16 @@ pub enum FileError {
 }
 
 impl FileError {
-    /// Maps a symphonia error to the user-facing reason.
-    pub fn from_symphonia(err: symphonia::core::errors::Error) -> Self {
-        use symphonia::core::errors::Error;
-        match err {
-            Error::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
-                FileError::TruncatedData
-            }
-            Error::IoError(io) => FileError::Read(io),
-            Error::DecodeError(msg) => FileError::Malformed(msg.to_string()),
-            Error::Unsupported(msg) => FileError::Unsupported(msg.to_string()),
-            Error::LimitError(msg) => FileError::Malformed(format!("limit reached: {msg}")),
-            Error::SeekError(_) => FileError::Malformed("seek failed".to_string()),
-            Error::ResetRequired => {
-                FileError::Unsupported("chained streams with changing parameters".to_string())
-            }
-            other => FileError::Malformed(other.to_string()),
-        }
+    /// A format or value the input or output cannot hold (shown like an unsupported input).
+    pub fn unsupported(reason: String) -> Self {
+        FileError::Audio(AudioFileError::Unsupported(reason))
+    }
+}
+
+impl From<EngineError> for FileError {
+    /// The engine refused the file's format: as when analysing it.
+    fn from(err: EngineError) -> Self {
+        FileError::Audio(err.into())
     }
 }
 

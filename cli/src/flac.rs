@@ -54,7 +54,7 @@ pub struct FlacEncoder {
 
 /// Maps a flacenc error to the user-facing reason.
 fn flac_error(err: impl std::fmt::Display) -> FileError {
-    FileError::Unsupported(format!("cannot encode FLAC: {err}"))
+    FileError::unsupported(format!("cannot encode FLAC: {err}"))
 }
 
 impl FlacEncoder {
@@ -116,7 +116,7 @@ fn stream_info(
     bits: u16,
 ) -> Result<StreamInfo, FileError> {
     StreamInfo::new(sample_rate_hz as usize, num_channels, usize::from(bits)).map_err(|e| {
-        FileError::Unsupported(format!(
+        FileError::unsupported(format!(
             "FLAC output takes 1-8 channels at up to 96 kHz, not {num_channels} channels at \
              {sample_rate_hz} Hz ({e}); write WAV instead"
         ))

@@ -29,7 +29,7 @@ pub struct Loudness {
 
 /// Maps a meter error (only a channel count or rate it cannot measure) to the file's error.
 fn meter_error(err: ebur128::Error) -> FileError {
-    FileError::Unsupported(format!("cannot measure loudness: {err}"))
+    FileError::unsupported(format!("cannot measure loudness: {err}"))
 }
 
 impl Meter {
@@ -37,10 +37,10 @@ impl Meter {
     /// L, R, C, LFE (not counted), Ls, Rs).
     pub fn new(num_channels: usize, sample_rate_hz: u32) -> Result<Self, FileError> {
         let channels = u32::try_from(num_channels)
-            .map_err(|_| FileError::Unsupported(format!("{num_channels} channels")))?;
+            .map_err(|_| FileError::unsupported(format!("{num_channels} channels")))?;
         let mode = Mode::I | Mode::LRA | Mode::TRUE_PEAK;
         let ebu = EbuR128::new(channels, sample_rate_hz, mode).map_err(|_| {
-            FileError::Unsupported(format!(
+            FileError::unsupported(format!(
                 "cannot measure loudness of {num_channels} channels at {sample_rate_hz} Hz"
             ))
         })?;

@@ -5,7 +5,6 @@ mod analyze;
 mod args;
 mod batch;
 mod cancel;
-mod decode;
 mod demo;
 mod encode;
 mod eq;

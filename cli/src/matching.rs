@@ -6,18 +6,18 @@
 
 use std::path::{Path, PathBuf};
 
+use bark_eq_audio::{profile_of_files, read_profile, ProfileReadError};
 use bark_eq_dsp::matching::{
     match_gains, MatchOptions, MatchResult, Target, DEFAULT_AMOUNT_PERCENT, MAX_SMOOTHING_BANDS,
 };
-use bark_eq_dsp::profile::{Profile, ProfileError, ProfileLearner};
-use bark_eq_dsp::{band_name, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_dsp::profile::Profile;
+use bark_eq_dsp::{band_name, BinLayout, CurveMode, EqSettings, FftSize, NUM_BANDS};
 use clap::Args;
 use serde::Serialize;
 
 use crate::args::{CurveArg, EqArgs, RenderArgs};
-use crate::decode::AudioReader;
 use crate::eq::parse_fft_size;
-use crate::error::{CliError, FileError};
+use crate::error::CliError;
 use crate::progress::write_line;
 use crate::{batch, preset};
 
@@ -136,7 +136,8 @@ pub fn run(args: &MatchArgs) -> Result<batch::BatchOutcome, CliError> {
         .check()
         .map_err(|err| CliError::Usage(format!("{err} (smoothing: 0-{MAX_SMOOTHING_BANDS})")))?;
     let (target, target_name) = read_target(args, fft_size)?;
-    let (source, sample_rate_hz) = pooled_profile(&args.sources, fft_size)?;
+    let (source, sample_rate_hz) =
+        profile_of_files(&args.sources, fft_size).map_err(profile_error)?;
     let layout = BinLayout::new(fft_size.size_at_rate(sample_rate_hz), sample_rate_hz);
     let result = match_gains(&source, &target, &options, &layout, sample_rate_hz)
         .map_err(|err| CliError::Usage(err.to_string()))?;
@@ -214,74 +215,25 @@ fn read_target(args: &MatchArgs, fft_size: FftSize) -> Result<(Target, String), 
     let Some(path) = &args.reference else {
         return Ok((Target::Pink, "pink".to_string()));
     };
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let profile = if is_json {
-        let text = std::fs::read_to_string(path).map_err(|err| reference_error(path, err))?;
-        Profile::from_json(&text).map_err(|err| reference_error(path, err))?
-    } else {
-        let (profile, _) = pooled_profile(std::slice::from_ref(path), fft_size)?;
-        profile
-    };
+    let profile = read_profile(path, fft_size).map_err(|err| match err {
+        ProfileReadError::Json { reason, .. } => {
+            CliError::Usage(format!("reference {}: {reason}", path.display()))
+        }
+        other => profile_error(other),
+    })?;
     Ok((Target::Reference(profile), path.display().to_string()))
 }
 
-/// A one-line error about the reference file.
-fn reference_error(path: &Path, reason: impl std::fmt::Display) -> CliError {
-    CliError::Usage(format!("reference {}: {reason}", path.display()))
-}
-
-/// The profile of `paths` pooled, and the sample rate of the first, at `fft_size`.
-pub fn pooled_profile(paths: &[PathBuf], fft_size: FftSize) -> Result<(Profile, f32), CliError> {
-    let mut pooled: Option<ProfileLearner> = None;
-    for path in paths {
-        let file_error = |source| CliError::File {
-            path: path.clone(),
-            source,
-        };
-        let learner = learn_file(path, fft_size).map_err(file_error)?;
-        if learner.profile() == Err(ProfileError::Silent) {
-            return Err(CliError::Usage(format!(
-                "{}: {}; nothing to match",
-                path.display(),
-                ProfileError::Silent
-            )));
-        }
-        match &mut pooled {
-            Some(pool) => pool.merge(&learner),
-            None => pooled = Some(learner),
-        }
+/// A failed profile as the command reports it: an unreadable audio file fails like a render
+/// (exit code 1), anything else is a usage error (exit code 2).
+fn profile_error(err: ProfileReadError) -> CliError {
+    match err {
+        ProfileReadError::File { path, source } => CliError::File {
+            path,
+            source: source.into(),
+        },
+        other => CliError::Usage(other.to_string()),
     }
-    let pooled = pooled.ok_or_else(|| CliError::Usage("no source given".to_string()))?;
-    let profile = pooled
-        .profile()
-        .map_err(|err| CliError::Usage(err.to_string()))?;
-    Ok((profile, pooled.sample_rate_hz()))
-}
-
-/// Everything the engine's analysis frames at `fft_size` see of `path`.
-pub fn learn_file(path: &Path, fft_size: FftSize) -> Result<ProfileLearner, FileError> {
-    let mut reader = AudioReader::open(path)?;
-    let settings = EqSettings {
-        fft_size,
-        ..EqSettings::default()
-    };
-    let rate_hz = reader.sample_rate_hz() as f32;
-    let mut engine = Engine::new(rate_hz, reader.num_channels(), &settings)?;
-    engine.set_profile_learning(true);
-    let mut planes: Vec<Vec<f32>> = vec![Vec::new(); reader.num_channels()];
-    while reader.next_block(&mut planes)? {
-        let channels: Vec<&[f32]> = planes.iter().map(Vec::as_slice).collect();
-        engine.analyze(&channels);
-    }
-    // One FFT length of silence, so every sample has been in all of its frames.
-    let silence = vec![0.0; engine.fft_len()];
-    let channels: Vec<&[f32]> = planes.iter().map(|_| silence.as_slice()).collect();
-    engine.analyze(&channels);
-    let mut learner = ProfileLearner::new(rate_hz);
-    learner.drain_from(engine.profile_learner_mut());
-    Ok(learner)
 }
 
 /// The render of the sources with `settings`, as `bark-eq render` would do it.

@@ -122,7 +122,7 @@ impl OutputFile {
         }
         if let Header::Wav { header_len } = self.header {
             if header_len - RIFF_PREAMBLE_BYTES + self.data_bytes > u64::from(u32::MAX) {
-                return Err(FileError::Unsupported(
+                return Err(FileError::unsupported(
                     "the output exceeds the 4 GiB a WAV file can hold; use --format flac"
                         .to_string(),
                 ));
@@ -209,7 +209,7 @@ fn wav_header(
     bits: BitsArg,
 ) -> Result<Vec<u8>, FileError> {
     let channels = u16::try_from(num_channels).map_err(|_| {
-        FileError::Unsupported(format!("{num_channels} channels (WAV allows 65535)"))
+        FileError::unsupported(format!("{num_channels} channels (WAV allows 65535)"))
     })?;
     let (bits_per_sample, sample_format) = match bits {
         BitsArg::Int16 => (16, SampleFormat::Int),

@@ -3,6 +3,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use bark_eq_audio::AudioFileError;
+
 use crate::encode::Container;
 use crate::error::{CliError, FileError};
 
@@ -145,17 +147,16 @@ fn output_name(input: &Path, suffix: &str, extension: &str) -> Result<String, Fi
     let stem = input
         .file_stem()
         .filter(|stem| !stem.is_empty() && *stem != "..")
-        .ok_or(FileError::IsDirectory)?;
+        .ok_or(AudioFileError::IsDirectory)?;
     Ok(format!("{}{suffix}.{extension}", stem.to_string_lossy()))
 }
 
 /// Fails early for inputs that are missing or directories.
 fn check_input(input: &Path) -> Result<(), FileError> {
     match std::fs::metadata(input) {
-        Ok(meta) if meta.is_dir() => Err(FileError::IsDirectory),
+        Ok(meta) if meta.is_dir() => Err(AudioFileError::IsDirectory.into()),
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FileError::NotFound),
-        Err(e) => Err(FileError::Read(e)),
+        Err(e) => Err(AudioFileError::from_open(e).into()),
     }
 }
 

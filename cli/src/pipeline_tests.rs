@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
+use bark_eq_audio::AudioReader;
 use bark_eq_dsp::{Engine, EqSettings, FftSize};
 use bark_eq_testkit::white_noise;
 use indicatif::ProgressBar;
 
 use super::{run, Sink};
 use crate::args::BitsArg;
-use crate::decode::AudioReader;
 use crate::encode::{ChunkEncoder, Container, OutputFormat};
 use crate::output::OutputFile;
 use crate::segments::{Feeder, SegmentPlan, MIN_WARMUP_HOPS};

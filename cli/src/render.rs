@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
+use bark_eq_audio::{engine_for, AudioReader};
 use bark_eq_dsp::schema::{ParamId, ParamValue};
-use bark_eq_dsp::{Engine, EqSettings};
+use bark_eq_dsp::EqSettings;
 use indicatif::ProgressBar;
 
 use crate::cancel;
-use crate::decode::AudioReader;
 use crate::encode::{ChunkEncoder, OutputFormat};
 use crate::error::FileError;
 use crate::loudness::{matching_gain_db, Loudness, Meter};
@@ -65,16 +65,6 @@ impl RenderReport {
     pub fn seconds(&self) -> f64 {
         self.frames as f64 / f64::from(self.sample_rate_hz)
     }
-}
-
-/// An engine for `reader`'s format with `settings` in force from the first sample.
-pub fn engine_for(reader: &AudioReader, settings: &EqSettings) -> Result<Engine, FileError> {
-    // Settled: the file starts at the set gains.
-    Ok(Engine::new(
-        reader.sample_rate_hz() as f32,
-        reader.num_channels(),
-        settings,
-    )?)
 }
 
 /// Renders `input` to `output` (through a temporary file), with a progress bar while it runs.
@@ -171,7 +161,7 @@ fn matched_output_gain_db(output_gain_db: f32, change_db: f64) -> Result<f32, Fi
         .check(ParamId::Output)
         .map(|()| gain_db)
         .map_err(|reason| {
-            FileError::Unsupported(format!(
+            FileError::unsupported(format!(
                 "--match-loudness needs an output gain of {gain_db:+.1} dB: {reason}"
             ))
         })

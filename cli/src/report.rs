@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use bark_eq_audio::AudioFileError;
 use bark_eq_dsp::{band_centre_hz, band_name, NUM_BANDS};
 use serde::Serialize;
 
@@ -55,7 +56,7 @@ pub fn build(
 ) -> Result<FileReport, FileError> {
     let loudness = rendered
         .loudness
-        .ok_or(FileError::NoAudio("the loudness was not measured"))?;
+        .ok_or(AudioFileError::NoAudio("the loudness was not measured"))?;
     let fft_size = rendered.settings.fft_size;
     let before = analyze_file(input, fft_size)?;
     let after = analyze_file(output, fft_size)?;

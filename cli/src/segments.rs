@@ -17,11 +17,11 @@
 
 use std::ops::Range;
 
+use bark_eq_audio::AudioReader;
 use bark_eq_dsp::Engine;
 use indicatif::ProgressBar;
 
 use crate::cancel;
-use crate::decode::AudioReader;
 use crate::error::FileError;
 use crate::flac::FLAC_BLOCK_FRAMES;
 use crate::loudness::Meter;

@@ -11,7 +11,7 @@ use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 
-use crate::error::FileError;
+use crate::error::AudioFileError;
 
 /// A decoder positioned in one file's default audio track.
 pub struct AudioReader {
@@ -33,15 +33,15 @@ pub struct AudioReader {
 
 impl AudioReader {
     /// Opens `path` and prepares to decode its default audio track.
-    pub fn open(path: &Path) -> Result<Self, FileError> {
-        let metadata = std::fs::metadata(path).map_err(open_error)?;
+    pub fn open(path: &Path) -> Result<Self, AudioFileError> {
+        let metadata = std::fs::metadata(path).map_err(AudioFileError::from_open)?;
         if metadata.is_dir() {
-            return Err(FileError::IsDirectory);
+            return Err(AudioFileError::IsDirectory);
         }
         if metadata.len() == 0 {
-            return Err(FileError::Empty);
+            return Err(AudioFileError::Empty);
         }
-        let file = File::open(path).map_err(open_error)?;
+        let file = File::open(path).map_err(AudioFileError::from_open)?;
         let stream = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();
         if let Some(extension) = path.extension().and_then(|e| e.to_str()) {
@@ -54,33 +54,33 @@ impl AudioReader {
                 FormatOptions::default(),
                 MetadataOptions::default(),
             )
-            .map_err(FileError::from_symphonia)?;
+            .map_err(AudioFileError::from_symphonia)?;
         let track = format
             .default_track(TrackType::Audio)
-            .ok_or(FileError::NoAudio("the file has no audio track"))?;
+            .ok_or(AudioFileError::NoAudio("the file has no audio track"))?;
         let params =
             track
                 .codec_params
                 .as_ref()
                 .and_then(|p| p.audio())
-                .ok_or(FileError::NoAudio(
+                .ok_or(AudioFileError::NoAudio(
                     "the audio track has no codec parameters",
                 ))?;
         let sample_rate_hz = params
             .sample_rate
-            .ok_or(FileError::NoAudio("unknown sample rate"))?;
+            .ok_or(AudioFileError::NoAudio("unknown sample rate"))?;
         let num_channels = params
             .channels
             .as_ref()
             .map(|c| c.count())
             .filter(|&count| count > 0)
-            .ok_or(FileError::NoAudio("unknown channel count"))?;
+            .ok_or(AudioFileError::NoAudio("unknown channel count"))?;
         // MPEG audio without an Xing/VBRI header only estimates its length from the bitrate.
         let exact_length = ![CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3].contains(&params.codec);
         let declared_frames = track.num_frames.filter(|_| exact_length);
         let decoder = symphonia::default::get_codecs()
             .make_audio_decoder(params, &AudioDecoderOptions::default())
-            .map_err(FileError::from_symphonia)?;
+            .map_err(AudioFileError::from_symphonia)?;
         let track_id = track.id;
         Ok(Self {
             format,
@@ -117,7 +117,7 @@ impl AudioReader {
     /// Decodes the next packet into `planes` (one `Vec` per channel, resized to the packet's
     /// frames). Returns `Ok(false)` at the end of the stream, after checking that the stream
     /// was as long as its header said.
-    pub fn next_block(&mut self, planes: &mut Vec<Vec<f32>>) -> Result<bool, FileError> {
+    pub fn next_block(&mut self, planes: &mut Vec<Vec<f32>>) -> Result<bool, AudioFileError> {
         let Some(decoded) = self.next_packet()? else {
             return Ok(false);
         };
@@ -128,7 +128,7 @@ impl AudioReader {
     /// Decodes the next packet and appends its frames to `planes` (one `Vec` per channel).
     /// Returns the number of frames appended, 0 at the end of the stream (after checking
     /// that the stream was as long as its header said).
-    pub fn append_block(&mut self, planes: &mut [Vec<f32>]) -> Result<usize, FileError> {
+    pub fn append_block(&mut self, planes: &mut [Vec<f32>]) -> Result<usize, AudioFileError> {
         let Some(decoded) = self.next_packet()? else {
             return Ok(0);
         };
@@ -146,12 +146,12 @@ impl AudioReader {
     }
 
     /// The next non-empty decoded packet of the track, `None` at the end of the stream.
-    fn next_packet(&mut self) -> Result<Option<GenericAudioBufferRef<'_>>, FileError> {
+    fn next_packet(&mut self) -> Result<Option<GenericAudioBufferRef<'_>>, AudioFileError> {
         loop {
             let Some(packet) = self
                 .format
                 .next_packet()
-                .map_err(FileError::from_symphonia)?
+                .map_err(AudioFileError::from_symphonia)?
             else {
                 return self.finish();
             };
@@ -161,14 +161,14 @@ impl AudioReader {
             let decoded = self
                 .decoder
                 .decode(&packet)
-                .map_err(FileError::from_symphonia)?;
+                .map_err(AudioFileError::from_symphonia)?;
             if decoded.spec().channels().count() != self.num_channels {
-                return Err(FileError::Unsupported(
+                return Err(AudioFileError::Unsupported(
                     "channel count changes in the middle of the stream".to_string(),
                 ));
             }
             if decoded.spec().rate() != self.sample_rate_hz {
-                return Err(FileError::Unsupported(
+                return Err(AudioFileError::Unsupported(
                     "sample rate changes in the middle of the stream".to_string(),
                 ));
             }
@@ -183,22 +183,13 @@ impl AudioReader {
     }
 
     /// End of stream: a stream shorter than its declared length is truncated.
-    fn finish<T>(&self) -> Result<Option<T>, FileError> {
+    fn finish<T>(&self) -> Result<Option<T>, AudioFileError> {
         match self.declared_frames {
-            Some(declared) if self.decoded_frames < declared => Err(FileError::Truncated {
+            Some(declared) if self.decoded_frames < declared => Err(AudioFileError::Truncated {
                 declared,
                 decoded: self.decoded_frames,
             }),
             _ => Ok(None),
         }
-    }
-}
-
-/// Maps an error opening the input to the user-facing reason.
-fn open_error(err: std::io::Error) -> FileError {
-    if err.kind() == std::io::ErrorKind::NotFound {
-        FileError::NotFound
-    } else {
-        FileError::Read(err)
     }
 }
