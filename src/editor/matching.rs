@@ -1,10 +1,14 @@
 //! The Bark Match panel: learns the source and the reference from the audio playing (or loads
-//! a reference profile JSON), shows both profiles and the proposed curve, and on **Apply**
-//! hands the 25 band gains of [`match_gains`] to the caller, which writes them as gestures.
-//! Opened by the **Match** toggle in the mixing bar; drawn as a floating window.
+//! a reference: a profile JSON or an audio file, read in the background by
+//! [`ReferenceLoad`]), shows both profiles and the proposed curve, and on **Apply** hands the
+//! 25 band gains of [`match_gains`] to the caller, which writes them as gestures. Opened by the
+//! **Match** toggle in the mixing bar; drawn as a floating window.
+
+use std::time::Duration;
 
 use egui::{pos2, Color32, Id, Pos2, RichText, Sense, Stroke, Ui};
 
+use super::reference::ReferenceLoad;
 use super::theme;
 use crate::learn::{LearnMode, MatchProfiles};
 use crate::params::BarkEqParams;
@@ -14,7 +18,7 @@ use bark_eq_dsp::matching::{
     match_gains, MatchOptions, MatchResult, Target, DEFAULT_AMOUNT_PERCENT, MAX_AMOUNT_PERCENT,
     MAX_SMOOTHING_BANDS, MIN_AMOUNT_PERCENT,
 };
-use bark_eq_dsp::profile::{Profile, ProfileError};
+use bark_eq_dsp::profile::ProfileError;
 use bark_eq_dsp::{FftSize, NUM_BANDS};
 
 /// The mixing bar's toggle that opens the panel.
@@ -27,8 +31,11 @@ pub const LEARN_SOURCE_LABEL: &str = "Learn source";
 pub const LEARN_REFERENCE_LABEL: &str = "Learn reference";
 /// The button that writes the gains.
 pub const APPLY_LABEL: &str = "Apply";
-/// The button that loads a reference profile JSON.
+/// The button that loads a reference profile JSON or audio file.
 pub const LOAD_LABEL: &str = "Load reference";
+/// How often the panel looks for the result of a reference being read, at the latest (the
+/// reading thread also asks for a repaint when it is done).
+const LOAD_POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Sample rate assumed before the engine is activated.
 const FALLBACK_RATE_HZ: f32 = 48_000.0;
 /// Size of the profile drawing.
@@ -91,6 +98,8 @@ pub struct PanelState {
     pub message: String,
     /// The learning request the panel started (its generation), to take only its sums.
     pub generation: Option<u32>,
+    /// The reference being read in the background, if any.
+    pub loading: Option<ReferenceLoad>,
 }
 
 impl Default for PanelState {
@@ -103,6 +112,7 @@ impl Default for PanelState {
             path: String::new(),
             message: String::new(),
             generation: None,
+            loading: None,
         }
     }
 }
@@ -110,6 +120,12 @@ impl Default for PanelState {
 /// Where the panel's state lives in egui's memory.
 fn state_id() -> Id {
     Id::NULL.with("bark-match-panel")
+}
+
+/// Whether a reference is being read in the background (for tests to wait on).
+pub fn loading(ctx: &egui::Context) -> bool {
+    ctx.data(|d| d.get_temp::<PanelState>(state_id()))
+        .is_some_and(|state| state.loading.is_some())
 }
 
 /// The match options of the panel for the parameters' curve mode.
@@ -122,14 +138,19 @@ pub fn options(state: &PanelState, params: &BarkEqParams) -> MatchOptions {
     }
 }
 
+/// The nominal FFT size the engine runs (or will run, before activation).
+fn fft_size(params: &BarkEqParams, status: &EngineStatus) -> FftSize {
+    status
+        .active()
+        .map_or(params.settings().fft_size, |active| active.fft_size)
+}
+
 /// The FFT layout and rate the gains will run at (the engine's, or the defaults).
 pub fn layout(params: &BarkEqParams, status: &EngineStatus) -> (BinLayout, f32) {
     let rate = status.sample_rate_hz();
     let rate = if rate > 0.0 { rate } else { FALLBACK_RATE_HZ };
-    let fft_size: FftSize = status
-        .active()
-        .map_or(params.settings().fft_size, |active| active.fft_size);
-    (BinLayout::new(fft_size.size_at_rate(rate), rate), rate)
+    let fft_len = fft_size(params, status).size_at_rate(rate);
+    (BinLayout::new(fft_len, rate), rate)
 }
 
 /// The proposed match of the stored profiles, or why there is none.
@@ -163,6 +184,7 @@ pub fn match_toggle_and_panel(
     ui.toggle_value(&mut state.open, MATCH_LABEL)
         .on_hover_text("Match the tonal balance to a reference (Bark Match)");
     take_learned(&mut state, params, status);
+    take_loaded(&mut state, params, &ctx);
     let mut apply = None;
     if state.open {
         let mut open = true;
@@ -198,6 +220,34 @@ fn take_learned(state: &mut PanelState, params: &BarkEqParams, status: &EngineSt
     if learned.finished {
         state.generation = None;
     }
+}
+
+/// Stores a reference the background thread has read; on an error only says why, so the
+/// stored reference and the target stay as they were.
+fn take_loaded(state: &mut PanelState, params: &BarkEqParams, ctx: &egui::Context) {
+    let Some(load) = &state.loading else {
+        return;
+    };
+    let Some(result) = load.take() else {
+        ctx.request_repaint_after(LOAD_POLL_INTERVAL);
+        return;
+    };
+    state.message = match result {
+        Ok(profile) => {
+            let message = format!(
+                "Reference loaded: {} ({:.1} s)",
+                load.path(),
+                profile.duration_s
+            );
+            params
+                .match_profiles
+                .update(|profiles| profiles.reference = Some(profile));
+            state.target = TargetChoice::Reference;
+            message
+        }
+        Err(err) => err,
+    };
+    state.loading = None;
 }
 
 /// The panel's contents.
@@ -240,19 +290,22 @@ fn panel(
         });
     }
     ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut state.path).hint_text("reference profile .json"));
+        ui.add(
+            egui::TextEdit::singleline(&mut state.path).hint_text("reference .json or audio file"),
+        );
+        let idle = state.loading.is_none();
         if ui
-            .button(LOAD_LABEL)
-            .on_hover_text("A profile JSON (bark-eq analyze --json)")
+            .add_enabled(idle, egui::Button::new(LOAD_LABEL))
+            .on_hover_text(
+                "A profile JSON (bark-eq analyze --json) or an audio file \
+                 (WAV, FLAC, MP3, OGG, AIFF), analysed in the background",
+            )
             .clicked()
         {
-            match load_profile(&state.path) {
-                Ok(profile) => {
-                    params
-                        .match_profiles
-                        .update(|profiles| profiles.reference = Some(profile));
-                    state.target = TargetChoice::Reference;
-                    state.message = "Reference loaded".to_string();
+            match ReferenceLoad::start(&state.path, fft_size(params, status), ui.ctx()) {
+                Ok(load) => {
+                    state.message = format!("Analysing {}…", load.path());
+                    state.loading = Some(load);
                 }
                 Err(err) => state.message = err,
             }
@@ -301,13 +354,6 @@ fn panel(
         ui.label(RichText::new(&state.message).color(theme::TEXT_DIM));
     }
     apply
-}
-
-/// Reads a profile JSON (one line of error otherwise).
-pub fn load_profile(path: &str) -> Result<Profile, String> {
-    let path = path.trim();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    Profile::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 /// Draws the source (cut colour) and reference (boost colour) profiles, each centred on its

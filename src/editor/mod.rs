@@ -14,6 +14,7 @@ pub mod mixing;
 pub mod paint;
 pub mod plot;
 pub mod presets;
+pub mod reference;
 pub mod response;
 pub mod scale;
 pub mod setter;
@@ -31,6 +32,8 @@ mod frame_time;
 mod test_host;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_match;
 #[cfg(test)]
 mod tests_options;
 #[cfg(test)]

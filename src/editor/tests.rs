@@ -22,6 +22,8 @@ use bark_eq_dsp::{band_name, CurveMode, Engine, FftSize, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
 pub(super) const RATE_HZ: f32 = 48_000.0;
+/// Steps of 10 ms [`Fixture::load_reference`] waits at most (a minute).
+const LOAD_WAIT_STEPS: usize = 6000;
 /// Points a test drag moves, in this many pointer events.
 const DRAG_STEPS: usize = 8;
 
@@ -94,6 +96,28 @@ impl Fixture {
         self.harness.drop_at(from + delta);
         self.harness.event(Event::ModifiersChanged(Modifiers::NONE));
         self.harness.run();
+    }
+
+    /// Clicks the Match panel's **Load reference** and waits for the background read.
+    pub(super) fn load_reference(&mut self) {
+        self.harness
+            .get_by_label(super::matching::LOAD_LABEL)
+            .click();
+        self.wait_for_reference();
+    }
+
+    /// Steps the editor until the reference being read in the background is taken. The bound
+    /// only keeps a load that never ends from hanging the test.
+    pub(super) fn wait_for_reference(&mut self) {
+        for _ in 0..LOAD_WAIT_STEPS {
+            self.harness.step();
+            if !super::matching::loading(&self.harness.ctx) {
+                self.harness.run();
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the reference was still loading after {LOAD_WAIT_STEPS} steps");
     }
 
     /// Band gains in dB.
@@ -629,8 +653,7 @@ fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_
         .get_by_role(Role::TextInput)
         .type_text(&path.display().to_string());
     fixture.harness.run();
-    fixture.harness.get_by_label(matching::LOAD_LABEL).click();
-    fixture.harness.run();
+    fixture.load_reference();
     assert_eq!(fixture.params.match_profiles.get().reference, None);
     let shown = path.display().to_string();
     let error = fixture
@@ -645,8 +668,7 @@ fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_
         ..source.clone()
     };
     std::fs::write(&path, reference.to_json()).expect("temp file");
-    fixture.harness.get_by_label(matching::LOAD_LABEL).click();
-    fixture.harness.run();
+    fixture.load_reference();
     let _ = std::fs::remove_file(&path);
     assert_eq!(
         fixture.params.match_profiles.get().reference,

@@ -148,37 +148,21 @@ pub fn read_profile(path: &Path, fft_size: FftSize) -> Result<Profile, ProfileRe
 mod tests {
     use super::*;
     use bark_eq_testkit::signals::white_noise;
+    use bark_eq_testkit::wav::write_float_wav;
 
     /// Sample rate of the test files.
     const RATE_HZ: u32 = 48_000;
-
-    /// Writes planar `channels` as a 32-bit float WAV.
-    fn write_wav(path: &Path, channels: &[Vec<f32>]) {
-        let spec = hound::WavSpec {
-            channels: channels.len() as u16,
-            sample_rate: RATE_HZ,
-            bits_per_sample: 32,
-            sample_format: hound::SampleFormat::Float,
-        };
-        let mut writer = hound::WavWriter::create(path, spec).expect("create");
-        for frame in 0..channels[0].len() {
-            for channel in channels {
-                writer.write_sample(channel[frame]).expect("write");
-            }
-        }
-        writer.finalize().expect("finalize");
-    }
 
     #[test]
     fn two_files_pooled_give_the_profile_of_their_merged_sums() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (a, b) = (dir.path().join("a.wav"), dir.path().join("b.wav"));
-        write_wav(&a, &white_noise(1, 2, RATE_HZ as usize));
+        write_float_wav(&a, RATE_HZ, &white_noise(1, 2, RATE_HZ as usize));
         let quiet: Vec<Vec<f32>> = white_noise(2, 2, RATE_HZ as usize / 2)
             .into_iter()
             .map(|c| c.into_iter().map(|x| 0.25 * x).collect())
             .collect();
-        write_wav(&b, &quiet);
+        write_float_wav(&b, RATE_HZ, &quiet);
         let (pooled, rate) =
             profile_of_files(&[a.clone(), b.clone()], FftSize::default()).expect("profile");
         let mut merged = learn_file(&a, FftSize::default()).expect("a");
@@ -196,7 +180,7 @@ mod tests {
     fn a_profile_json_reads_back_as_written_and_an_audio_file_is_analysed() {
         let dir = tempfile::tempdir().expect("temp dir");
         let wav = dir.path().join("noise.wav");
-        write_wav(&wav, &white_noise(3, 1, RATE_HZ as usize));
+        write_float_wav(&wav, RATE_HZ, &white_noise(3, 1, RATE_HZ as usize));
         let analysed = read_profile(&wav, FftSize::default()).expect("analysed");
         let json = dir.path().join("noise.JSON");
         std::fs::write(&json, analysed.to_json()).expect("write");
@@ -208,7 +192,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let (text, silent) = (dir.path().join("notes.txt"), dir.path().join("silent.wav"));
         std::fs::write(&text, "not audio at all, just some words").expect("write");
-        write_wav(&silent, &[vec![0.0; RATE_HZ as usize]]);
+        write_float_wav(&silent, RATE_HZ, &[vec![0.0; RATE_HZ as usize]]);
         let bad_json = dir.path().join("bad.json");
         std::fs::write(&bad_json, "{").expect("write");
         let cases = [
