@@ -100,6 +100,8 @@ pub struct PanelState {
     pub generation: Option<u32>,
     /// The reference being read in the background, if any.
     pub loading: Option<ReferenceLoad>,
+    /// The gains **Apply** wrote last; a proposal equal to them is no longer shown as one.
+    pub applied: Option<[f32; NUM_BANDS]>,
 }
 
 impl Default for PanelState {
@@ -113,6 +115,7 @@ impl Default for PanelState {
             message: String::new(),
             generation: None,
             loading: None,
+            applied: None,
         }
     }
 }
@@ -172,20 +175,29 @@ pub fn proposal(
     match_gains(source, &target, &options(state, params), &layout, rate).map_err(|e| e.to_string())
 }
 
+/// What the panel hands the editor in one frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PanelOutput {
+    /// The gains to write: **Apply** was clicked.
+    pub apply: Option<[f32; NUM_BANDS]>,
+    /// The proposed gains the panel shows, not applied yet: the plot draws them too.
+    pub proposal: Option<[f32; NUM_BANDS]>,
+}
+
 /// Draws the **Match** toggle and, while it is on, the panel. Returns the gains to write when
-/// **Apply** was clicked.
+/// **Apply** was clicked and the proposal the open panel shows.
 pub fn match_toggle_and_panel(
     ui: &mut Ui,
     params: &BarkEqParams,
     status: &EngineStatus,
-) -> Option<[f32; NUM_BANDS]> {
+) -> PanelOutput {
     let ctx = ui.ctx().clone();
     let mut state: PanelState = ctx.data_mut(|d| d.get_temp(state_id()).unwrap_or_default());
     ui.toggle_value(&mut state.open, MATCH_LABEL)
         .on_hover_text("Match the tonal balance to a reference (Bark Match)");
     take_learned(&mut state, params, status);
     take_loaded(&mut state, params, &ctx);
-    let mut apply = None;
+    let mut output = PanelOutput::default();
     if state.open {
         let mut open = true;
         egui::Window::new(PANEL_TITLE)
@@ -193,11 +205,17 @@ pub fn match_toggle_and_panel(
             .resizable(false)
             .collapsible(false)
             .default_pos(pos2(60.0, 60.0))
-            .show(&ctx, |ui| apply = panel(ui, &mut state, params, status));
+            .show(&ctx, |ui| output = panel(ui, &mut state, params, status));
         state.open &= open;
     }
+    if output.apply.is_some() {
+        state.applied = output.apply;
+    }
+    if !state.open || output.proposal == state.applied {
+        output.proposal = None;
+    }
     ctx.data_mut(|d| d.insert_temp(state_id(), state));
-    apply
+    output
 }
 
 /// Stores the sums learned for the panel's request as the source or reference profile.
@@ -256,7 +274,7 @@ fn panel(
     state: &mut PanelState,
     params: &BarkEqParams,
     status: &EngineStatus,
-) -> Option<[f32; NUM_BANDS]> {
+) -> PanelOutput {
     let profiles = params.match_profiles.get();
     let learning = status.learning().0;
     for (mode, label, profile) in [
@@ -353,11 +371,14 @@ fn panel(
     if !state.message.is_empty() {
         ui.label(RichText::new(&state.message).color(theme::TEXT_DIM));
     }
-    apply
+    PanelOutput {
+        apply,
+        proposal: result.ok().map(|r| r.gains_db),
+    }
 }
 
 /// Draws the source (cut colour) and reference (boost colour) profiles, each centred on its
-/// mean, and the proposed gains (curve colour) on a ±12 dB scale.
+/// mean, and the proposed gains (proposal colour, as on the plot) on a ±12 dB scale.
 fn draw_profiles(ui: &mut Ui, profiles: &MatchProfiles, result: Option<&MatchResult>) {
     let (rect, _) = ui.allocate_exact_size(DRAWING_SIZE, Sense::hover());
     let painter = ui.painter_at(rect);
@@ -387,6 +408,6 @@ fn draw_profiles(ui: &mut Ui, profiles: &MatchProfiles, result: Option<&MatchRes
         let points = (0..NUM_BANDS)
             .map(|b| point(b, result.gains_db[b]))
             .collect();
-        painter.add(egui::Shape::line(points, Stroke::new(2.0, theme::CURVE)));
+        painter.add(egui::Shape::line(points, Stroke::new(2.0, theme::PROPOSAL)));
     }
 }

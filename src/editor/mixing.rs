@@ -9,6 +9,7 @@ use crate::params::{BarkEqParams, PhaseParam, StereoParam};
 use crate::status::EngineStatus;
 use bark_eq_dsp::schema::{format_gain_db, PHASE_CHOICES, STEREO_CHOICES};
 use bark_eq_dsp::settings::{PhaseMode, StereoTarget};
+use bark_eq_dsp::NUM_BANDS;
 
 /// Label (and accessible name) of the stereo target menu.
 pub const STEREO_LABEL: &str = "Apply to";
@@ -19,8 +20,14 @@ pub const DELTA_LABEL: &str = "Delta";
 /// Shown instead of the stereo menu's effect on a mono track.
 pub const MONO_NOTE: &str = "(mono: no effect)";
 
-/// Draws the mixing bar (one row) into the current layout.
-pub fn mixing_bar(ui: &mut Ui, params: &BarkEqParams, setter: &Setter, status: &EngineStatus) {
+/// Draws the mixing bar (one row) into the current layout and writes the Match panel's gains
+/// when it applies them; returns the match the panel proposes, not applied yet.
+pub fn mixing_bar(
+    ui: &mut Ui,
+    params: &BarkEqParams,
+    setter: &Setter,
+    status: &EngineStatus,
+) -> Option<[f32; NUM_BANDS]> {
     ui.label(RichText::new("Phase").color(theme::TEXT_DIM));
     let phase = params.phase.value();
     for (mode, label) in PhaseMode::ALL.into_iter().zip(PHASE_CHOICES.names) {
@@ -86,9 +93,11 @@ pub fn mixing_bar(ui: &mut Ui, params: &BarkEqParams, setter: &Setter, status: &
         gesture::set_once(setter, &params.delta, delta);
     }
     ui.add_space(10.0);
-    if let Some(gains) = super::matching::match_toggle_and_panel(ui, params, status) {
+    let matched = super::matching::match_toggle_and_panel(ui, params, status);
+    if let Some(gains) = matched.apply {
         for (band, gain_db) in gains.into_iter().enumerate() {
             gesture::set_once(setter, &params.bands[band].gain, gain_db);
         }
     }
+    matched.proposal
 }

@@ -1,5 +1,6 @@
 //! The plot: log-frequency axis 20 Hz–20 kHz, a dB grid, the input and output spectra and the
-//! response curve, with a handle per band that can be dragged.
+//! response curve, with a handle per band that can be dragged; while the Match panel proposes a
+//! match, its curve dashed, with a legend.
 
 use egui::{self, Align2, PointerButton, Pos2, Rect, Response, Role, Sense, Shape, Stroke, Ui};
 use nice_plug::prelude::Param;
@@ -49,6 +50,13 @@ const PICK_RADIUS: f32 = 28.0;
 const HANDLE_RADIUS: f32 = 4.0;
 /// Accessible name of the plot.
 pub const PLOT_LABEL: &str = "Frequency response";
+/// Legend of the proposed match curve.
+pub const PROPOSAL_LABEL: &str = "Proposed match, dashed (not applied)";
+/// Dash and gap of the proposed curve, in points.
+const PROPOSAL_DASH: (f32, f32) = (6.0, 4.0);
+/// Where the legend's right edge and top sit, from the plot's top right corner (below the
+/// solo readout).
+const LEGEND_OFFSET: egui::Vec2 = egui::vec2(-10.0, 26.0);
 
 /// Maps frequencies and levels to positions inside the plot rectangle.
 #[derive(Clone, Copy, Debug)]
@@ -96,14 +104,16 @@ pub fn band_near(axes: &PlotAxes, x: f32) -> Option<usize> {
         .map(|(band, _)| band)
 }
 
-/// Draws the plot into `rect` and handles dragging the band handles; returns the band held
-/// soloed (Alt or the middle button over it), if any.
+/// Draws the plot into `rect` (with `proposal`, the Match panel's proposed curve, if any) and
+/// handles dragging the band handles; returns the band held soloed (Alt or the middle button
+/// over it), if any.
 pub fn plot(
     ui: &mut Ui,
     rect: Rect,
     params: &BarkEqParams,
     setter: &Setter,
     curve: &ResponseCurve,
+    proposal: Option<&ResponseCurve>,
     spectrum: &SpectrumDisplay,
 ) -> Option<usize> {
     let axes = PlotAxes { rect };
@@ -131,6 +141,9 @@ pub fn plot(
     draw_grid(&painter, &axes);
     spectrum.draw(&painter, &axes);
     draw_curve(&painter, &axes, curve, settings.bypass);
+    if let Some(proposal) = proposal {
+        draw_proposal(ui, &painter, &axes, proposal);
+    }
     draw_labels(&painter, &axes);
     draw_handles(&painter, &axes, &settings, hovered_band);
     if let Some(readout) = &painting {
@@ -318,6 +331,22 @@ fn draw_curve(painter: &egui::Painter, axes: &PlotAxes, curve: &ResponseCurve, b
     };
     painter.add(fill_to(&points, axes.db_to_y(0.0), fill));
     painter.add(Shape::line(points, Stroke::new(2.0, line)));
+}
+
+/// The proposed match curve, dashed, and its legend (a label, so it can be found by name).
+fn draw_proposal(ui: &mut Ui, painter: &egui::Painter, axes: &PlotAxes, proposal: &ResponseCurve) {
+    let points = curve_points(axes, proposal);
+    let stroke = Stroke::new(2.0, theme::PROPOSAL);
+    let (dash, gap) = PROPOSAL_DASH;
+    painter.extend(Shape::dashed_line(&points, stroke, dash, gap));
+    let corner = axes.rect.right_top() + LEGEND_OFFSET;
+    let strip = Rect::from_min_max(egui::pos2(axes.rect.left(), corner.y), corner);
+    let layout = egui::Layout::right_to_left(egui::Align::Min);
+    let mut legend = ui.new_child(egui::UiBuilder::new().max_rect(strip).layout(layout));
+    let text = egui::RichText::new(PROPOSAL_LABEL)
+        .color(theme::PROPOSAL)
+        .font(theme::small_font());
+    legend.add(egui::Label::new(text).selectable(false));
 }
 
 /// A dot per band on the curve, coloured by boost/cut; the hovered one larger, with a readout.

@@ -538,61 +538,6 @@ fn published_spectra_reach_the_view() {
 }
 
 #[test]
-fn match_apply_writes_the_match_gains_as_one_gesture_per_band() {
-    use super::matching;
-    use crate::learn::MatchProfiles;
-    use bark_eq_dsp::matching::{match_gains, MatchOptions, Target};
-    use bark_eq_dsp::profile::{Profile, PROFILE_FORMAT_VERSION};
-
-    let mut fixture = Fixture::without_analyzer();
-    let profile = |level: &dyn Fn(f32) -> f32| Profile {
-        version: PROFILE_FORMAT_VERSION,
-        sample_rate_hz: RATE_HZ,
-        duration_s: 20.0,
-        frames_kept: 2000,
-        band_levels_db: std::array::from_fn(|band| level(band as f32)),
-    };
-    let source = profile(&|b| -30.0 + 0.4 * b);
-    let reference = profile(&|b| -28.0 - 0.3 * b + 2.0 * (b * 0.7).sin());
-    fixture.params.match_profiles.store(MatchProfiles {
-        source: Some(source.clone()),
-        reference: Some(reference.clone()),
-    });
-    fixture.harness.get_by_label(matching::MATCH_LABEL).click();
-    fixture.harness.run();
-    fixture.harness.get_by_label(matching::PANEL_TITLE);
-    fixture.harness.get_by_label(matching::APPLY_LABEL).click();
-    fixture.harness.run();
-
-    let (layout, rate) = matching::layout(&fixture.params, &fixture.status);
-    let options = MatchOptions {
-        curve_mode: fixture.params.curve.value().0,
-        ..MatchOptions::default()
-    };
-    let expected = match_gains(
-        &source,
-        &Target::Reference(reference),
-        &options,
-        &layout,
-        rate,
-    )
-    .expect("matches");
-    let gains = fixture.band_gains();
-    for (band, (gain, wanted)) in gains.iter().zip(expected.gains_db).enumerate() {
-        assert!(
-            (gain - wanted).abs() <= 0.051,
-            "band {band}: {gain} vs {wanted}"
-        );
-    }
-    assert!(expected.gains_db.iter().any(|g| g.abs() > 1.0));
-    let calls = fixture.host.take_calls();
-    assert_eq!(calls.len(), 3 * NUM_BANDS, "{calls:?}");
-    for (band, gesture) in calls.chunks(3).enumerate() {
-        assert_one_gesture(gesture, &format!("band_{}", band + 1));
-    }
-}
-
-#[test]
 fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_profile_json() {
     use super::matching;
     use crate::learn::{LearnMode, LearnPublisher};

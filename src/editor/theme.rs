@@ -22,6 +22,8 @@ pub const BOOST: Color32 = Color32::from_rgb(0xf2, 0xa6, 0x3b);
 pub const CUT: Color32 = Color32::from_rgb(0x4f, 0xb3, 0xe8);
 /// The response curve.
 pub const CURVE: Color32 = Color32::from_rgb(0xf5, 0xf0, 0xe6);
+/// The proposed Bark Match curve (dashed on the plot), not applied yet.
+pub const PROPOSAL: Color32 = Color32::from_rgb(0xc7, 0x8c, 0xf2);
 /// The input spectrum (filled).
 pub const SPECTRUM_IN: Color32 = Color32::from_rgba_premultiplied(0x3a, 0x42, 0x50, 0xb0);
 /// The output spectrum (line).

@@ -17,6 +17,7 @@ use super::{controls, faders, mixing, plot, scale, typed};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
 use crate::status::EngineStatus;
+use bark_eq_dsp::EqSettings;
 
 /// Space around and between the parts.
 const MARGIN: f32 = 10.0;
@@ -37,6 +38,10 @@ pub struct EditorView {
     analyzer: Option<Output<AnalyzerFrame>>,
     /// The response curve as drawn.
     curve: ResponseCurve,
+    /// The curve the Match panel proposes (the heard settings with its band gains).
+    proposal: ResponseCurve,
+    /// Whether the plot draws `proposal`: the panel is open with a proposal not applied.
+    proposal_shown: bool,
     /// The editor's gestures, for the history.
     log: EditLog,
     /// Undo and redo.
@@ -61,6 +66,8 @@ impl EditorView {
         Self {
             analyzer,
             curve: ResponseCurve::default(),
+            proposal: ResponseCurve::default(),
+            proposal_shown: false,
             log: EditLog::default(),
             history: History::default(),
             presets: PresetBrowser::new(preset_dir),
@@ -86,6 +93,11 @@ impl EditorView {
     /// The response curve drawn in the last frame.
     pub fn curve(&self) -> &ResponseCurve {
         &self.curve
+    }
+
+    /// The Match panel's proposed curve drawn in the last frame, if one was.
+    pub fn proposal(&self) -> Option<&ResponseCurve> {
+        self.proposal_shown.then_some(&self.proposal)
     }
 
     /// The spectra drawn in the last frame, once the audio thread published any.
@@ -158,6 +170,8 @@ pub fn draw(
     let EditorView {
         analyzer,
         curve,
+        proposal,
+        proposal_shown,
         log,
         history,
         presets,
@@ -202,9 +216,19 @@ pub fn draw(
     ui.scope_builder(row(layout.bar), |ui| {
         controls::control_bar(ui, params, setter, status)
     });
-    ui.scope_builder(row(layout.mixing), |ui| {
-        mixing::mixing_bar(ui, params, setter, status)
-    });
+    let proposed_gains = ui
+        .scope_builder(row(layout.mixing), |ui| {
+            mixing::mixing_bar(ui, params, setter, status)
+        })
+        .inner;
+    *proposal_shown = proposed_gains.is_some();
+    if let Some(gains) = proposed_gains {
+        let after_apply = EqSettings {
+            band_gains_db: gains,
+            ..heard
+        };
+        proposal.update(&after_apply, status.sample_rate_hz());
+    }
     ui.scope_builder(row(layout.tools), |ui| {
         let tools = Tools {
             history,
@@ -213,7 +237,8 @@ pub fn draw(
         };
         tools::tools_bar(ui, params, setter, tools)
     });
-    let plot_solo = plot::plot(ui, layout.plot, params, setter, curve, display);
+    let shown = proposal_shown.then_some(&*proposal);
+    let plot_solo = plot::plot(ui, layout.plot, params, setter, curve, shown, display);
     let fader_solo = faders::band_faders(ui, layout.faders, params, setter);
     // Solo lasts as long as it is held; automation never sees it.
     status.set_solo(fader_solo.or(plot_solo));
