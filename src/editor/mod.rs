@@ -18,6 +18,7 @@ pub mod reference;
 pub mod response;
 pub mod scale;
 pub mod setter;
+pub mod shortcut;
 pub mod size;
 pub mod spectrum;
 pub mod theme;

@@ -6,8 +6,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use egui::{Event, Key, Ui};
+use egui::{Key, Ui};
 use nice_plug::params::persist::PersistentField;
+
+use super::shortcut::take_command_key;
 
 /// Key of the scale in the plugin state's persisted fields.
 pub const UI_SCALE_KEY: &str = "ui-scale";
@@ -78,30 +80,12 @@ impl PersistentField<'_, u32> for UiScaleState {
 
 /// Ctrl/Cmd with + (or =) and − pressed this frame, consumed: +1, −1 or 0.
 pub fn scale_key(ui: &Ui) -> i32 {
-    ui.input_mut(|input| {
-        let mut direction = 0;
-        input.events.retain(|event| {
-            let Event::Key {
-                key,
-                pressed: true,
-                modifiers,
-                ..
-            } = event
-            else {
-                return true;
-            };
-            if !(modifiers.ctrl || modifiers.command || modifiers.mac_cmd) {
-                return true;
-            }
-            match key {
-                Key::Plus | Key::Equals => direction = 1,
-                Key::Minus => direction = -1,
-                _ => return true,
-            }
-            false
-        });
-        direction
+    take_command_key(ui, |key, _| match key {
+        Key::Plus | Key::Equals => Some(1),
+        Key::Minus => Some(-1),
+        _ => None,
     })
+    .unwrap_or(0)
 }
 
 /// Makes egui draw at `scale`: sets the zoom factor when it differs, and turns off egui's own

@@ -8,10 +8,11 @@
 
 use std::collections::VecDeque;
 
-use egui::{Event, Key, Ui};
+use egui::{Key, Ui};
 
 use super::ab::AbSlots;
 use super::setter::{set_values, EditLog, Setter};
+use super::shortcut::take_command_key;
 use crate::params::BarkEqParams;
 use bark_eq_dsp::EqSettings;
 
@@ -127,30 +128,10 @@ pub enum HistoryKey {
 
 /// Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z (or Ctrl+Y) pressed this frame, consumed.
 pub fn history_key(ui: &Ui) -> Option<HistoryKey> {
-    ui.input_mut(|input| {
-        let mut found = None;
-        input.events.retain(|event| {
-            let Event::Key {
-                key,
-                pressed: true,
-                modifiers,
-                ..
-            } = event
-            else {
-                return true;
-            };
-            if !(modifiers.ctrl || modifiers.command || modifiers.mac_cmd) {
-                return true;
-            }
-            let wanted = match key {
-                Key::Z if modifiers.shift => HistoryKey::Redo,
-                Key::Z => HistoryKey::Undo,
-                Key::Y => HistoryKey::Redo,
-                _ => return true,
-            };
-            found = Some(wanted);
-            false
-        });
-        found
+    take_command_key(ui, |key, modifiers| match key {
+        Key::Z if modifiers.shift => Some(HistoryKey::Redo),
+        Key::Z => Some(HistoryKey::Undo),
+        Key::Y => Some(HistoryKey::Redo),
+        _ => None,
     })
 }
