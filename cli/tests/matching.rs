@@ -1,6 +1,7 @@
 //! `bark-eq match` end to end: the three-command workflow (analyze a reference, match,
 //! render) lands on the reference; a file matched to itself needs nothing; the amount scales;
-//! bad input is one clear line and writes nothing.
+//! bad input is one clear line and writes nothing; the plugin's Match panel gives the same
+//! gains for the same audio.
 
 #[allow(unused_imports)]
 mod common;
@@ -17,6 +18,14 @@ use serde_json::Value;
 const SECONDS: f32 = 10.0;
 /// The colour that makes the reference: band gains in dB, 4–5 dB RMS from the source.
 const COLOUR: &str = "0,1,2,3,3,2,0,-3,-5,-6,-6,-5,-3,0,3,6,8,8,7,5,2,-1,-3,-4,-4";
+
+/// Largest difference between the gains of `bark-eq match` and the Match panel's proposal.
+/// Both run the same code on the same numbers: the source profile reaches the panel through
+/// the JSON of `bark-eq analyze` (f32 values written so that they read back exactly), the
+/// reference through the same `bark_eq_audio::read_profile` at the same FFT size and rate, then
+/// the same `match_gains` with the same options. So they agree to the last bit; 0.01 dB leaves
+/// room for nothing but number formatting and is a tenth of the parameters' step.
+const SAME_GAINS_DB: f64 = 0.01;
 
 /// Writes the source (generated music) and the reference (the music coloured by `COLOUR`).
 fn source_and_reference(dir: &Path) {
@@ -224,5 +233,76 @@ fn bad_input_is_one_line_and_writes_nothing() {
         assert_eq!(message.trim().lines().count(), 1, "{args:?}: {message}");
         assert!(message.contains(expected), "{args:?}: {message}");
         assert!(!dir.join("out.json").exists() && !dir.join("out.wav").exists());
+    }
+}
+
+#[test]
+fn the_match_panel_and_bark_eq_match_give_the_same_gains_for_the_same_audio() {
+    use std::sync::Arc;
+
+    use bark_eq::editor::test_host::egui_kittest::kittest::Queryable;
+    use bark_eq::editor::test_host::{
+        editor_harness, load_reference, type_reference_path, RecordingHost,
+    };
+    use bark_eq::editor::{matching, EditorView};
+    use bark_eq::learn::MatchProfiles;
+    use bark_eq::params::BarkEqParams;
+    use bark_eq::status::EngineStatus;
+    use bark_eq::LatencySettings;
+    use bark_eq_dsp::schema::GAIN_STEP_DB;
+
+    let dir = temp_dir();
+    let dir = dir.path();
+    source_and_reference(dir);
+    let cli = gains(&report(
+        dir,
+        &["source.wav", "--reference", "reference.wav"],
+    ));
+    run_ok(dir, &["analyze", "source.wav", "--json", "source.json"]);
+
+    // The plugin at the CLI's defaults (48 kHz, FFT 4096, Smooth, amount 100 %): the source as
+    // `bark-eq analyze` wrote it, the reference loaded from the audio file in the panel.
+    let params = Arc::new(BarkEqParams::default());
+    let host = Arc::new(RecordingHost::new(params.clone()));
+    let status = Arc::new(EngineStatus::default());
+    let latency_samples = 4096;
+    status.set(
+        RATE_HZ as f32,
+        latency_samples,
+        LatencySettings::default(),
+        2,
+    );
+    params.match_profiles.store(MatchProfiles {
+        source: Some(profile_in(&dir.join("source.json"))),
+        reference: None,
+    });
+    let mut harness = editor_harness(params.clone(), host, status, EditorView::new(None));
+    harness.run();
+    harness.get_by_label(matching::MATCH_LABEL).click();
+    harness.run();
+    type_reference_path(&mut harness, &dir.join("reference.wav"));
+    load_reference(&mut harness);
+    let proposed = harness.state().proposal_gains().expect("a proposal");
+    let largest = proposed
+        .iter()
+        .zip(&cli)
+        .map(|(&panel, &cli)| (f64::from(panel) - cli).abs())
+        .fold(0.0, f64::max);
+    eprintln!("Match panel vs bark-eq match: {largest:.6} dB at most");
+    assert!(largest <= SAME_GAINS_DB, "panel {proposed:?}\nCLI {cli:?}");
+    assert!(cli.iter().any(|g| g.abs() > 3.0), "{cli:?}");
+
+    // Apply writes them, each rounded to the parameter's step.
+    harness.get_by_label(matching::APPLY_LABEL).click();
+    harness.run();
+    let applied = params.settings().band_gains_db;
+    let rounding_db = f64::from(GAIN_STEP_DB) / 2.0 + SAME_GAINS_DB;
+    for (band, (&applied, &cli)) in applied.iter().zip(&cli).enumerate() {
+        let difference = (f64::from(applied) - cli).abs();
+        assert!(
+            difference <= rounding_db,
+            "band {}: applied {applied} vs CLI {cli}",
+            band + 1
+        );
     }
 }

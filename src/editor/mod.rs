@@ -29,8 +29,8 @@ pub mod view;
 
 #[cfg(test)]
 mod frame_time;
-#[cfg(test)]
-mod test_host;
+#[cfg(any(test, feature = "test-host"))]
+pub mod test_host;
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]

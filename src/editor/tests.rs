@@ -7,11 +7,10 @@ use egui::accesskit::Role;
 use egui::{vec2, Event, Modifiers, MouseWheelSource, MouseWheelUnit, Pos2, TouchPhase, Vec2};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
-use nice_plug::prelude::*;
 
 use super::plot::{PlotAxes, PLOT_LABEL};
-pub use super::test_host::{set_from_host, Call, RecordingHost};
-use super::{controls, mixing, theme, EditorView};
+pub use super::test_host::{editor_harness, load_reference, set_from_host, Call, RecordingHost};
+use super::{controls, mixing, EditorView};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::{BarkEqParams, CurveParam, FftSizeParam, PhaseParam, StereoParam};
 use crate::status::EngineStatus;
@@ -22,8 +21,6 @@ use bark_eq_dsp::{band_name, CurveMode, Engine, FftSize, NUM_BANDS};
 
 /// Sample rate the tests run the editor and the engine at.
 pub(super) const RATE_HZ: f32 = 48_000.0;
-/// Steps of 10 ms [`Fixture::load_reference`] waits at most (a minute).
-const LOAD_WAIT_STEPS: usize = 6000;
 /// Points a test drag moves, in this many pointer events.
 const DRAG_STEPS: usize = 8;
 
@@ -50,20 +47,7 @@ impl Fixture {
             PhaseMode::ZeroLatency => 0,
         };
         status.set(RATE_HZ, latency, active, 2);
-        let (ui_params, ui_host, ui_status) = (params.clone(), host.clone(), status.clone());
-        let harness = Harness::builder()
-            .with_size(vec2(900.0, 480.0))
-            // 60 frames per second, as on screen (double-clicks need < 0.3 s between clicks).
-            .with_step_dt(1.0 / 60.0)
-            .with_max_steps(120)
-            .with_context_setup(theme::apply)
-            .build_ui_state(
-                move |ui, view: &mut EditorView| {
-                    let setter = ParamSetter::new(ui_host.as_ref());
-                    super::draw(ui, &ui_params, &setter, &ui_status, view);
-                },
-                view,
-            );
+        let harness = editor_harness(params.clone(), host.clone(), status.clone(), view);
         let mut fixture = Self {
             params,
             host,
@@ -96,28 +80,6 @@ impl Fixture {
         self.harness.drop_at(from + delta);
         self.harness.event(Event::ModifiersChanged(Modifiers::NONE));
         self.harness.run();
-    }
-
-    /// Clicks the Match panel's **Load reference** and waits for the background read.
-    pub(super) fn load_reference(&mut self) {
-        self.harness
-            .get_by_label(super::matching::LOAD_LABEL)
-            .click();
-        self.wait_for_reference();
-    }
-
-    /// Steps the editor until the reference being read in the background is taken. The bound
-    /// only keeps a load that never ends from hanging the test.
-    pub(super) fn wait_for_reference(&mut self) {
-        for _ in 0..LOAD_WAIT_STEPS {
-            self.harness.step();
-            if !super::matching::loading(&self.harness.ctx) {
-                self.harness.run();
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        panic!("the reference was still loading after {LOAD_WAIT_STEPS} steps");
     }
 
     /// Band gains in dB.
@@ -598,7 +560,7 @@ fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_
         .get_by_role(Role::TextInput)
         .type_text(&path.display().to_string());
     fixture.harness.run();
-    fixture.load_reference();
+    load_reference(&mut fixture.harness);
     assert_eq!(fixture.params.match_profiles.get().reference, None);
     let shown = path.display().to_string();
     let error = fixture
@@ -613,7 +575,7 @@ fn learn_source_stores_what_the_audio_thread_learned_and_load_reference_reads_a_
         ..source.clone()
     };
     std::fs::write(&path, reference.to_json()).expect("temp file");
-    fixture.load_reference();
+    load_reference(&mut fixture.harness);
     let _ = std::fs::remove_file(&path);
     assert_eq!(
         fixture.params.match_profiles.get().reference,

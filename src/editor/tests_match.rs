@@ -2,13 +2,14 @@
 //! reads an audio file in the background the way `bark-eq match --reference` does, and the
 //! plot shows the proposed curve until it is applied or the panel closes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::plot::PROPOSAL_LABEL;
 use super::response::ResponseCurve;
+use super::test_host::{load_reference, type_reference_path, wait_for_reference};
 use super::tests::{assert_one_gesture, Fixture, RATE_HZ};
 use super::{matching, theme};
 use crate::learn::MatchProfiles;
@@ -48,15 +49,6 @@ pub(super) fn fixture_with_panel() -> Fixture {
     fixture.harness.get_by_label(matching::MATCH_LABEL).click();
     fixture.harness.run();
     fixture
-}
-
-/// Replaces the panel's reference path by `path`, as typed.
-pub(super) fn type_reference_path(fixture: &mut Fixture, path: &Path) {
-    fixture
-        .harness
-        .get_by_role(Role::TextInput)
-        .set_text_value_accesskit(&path.display().to_string());
-    fixture.harness.run();
 }
 
 /// The panel's one-line message (the label that starts with `start`), if shown.
@@ -159,8 +151,8 @@ fn load_reference_analyses_an_audio_file_in_the_background_and_a_bad_file_change
         (text, "not a supported audio file"),
         (silent, "the audio is silent"),
     ] {
-        type_reference_path(&mut fixture, &path);
-        fixture.load_reference();
+        type_reference_path(&mut fixture.harness, &path);
+        load_reference(&mut fixture.harness);
         let shown = format!("{}: ", path.display());
         let message = message_starting_with(&fixture, &shown).expect("an error is shown");
         assert!(message.contains(reason), "{message}");
@@ -173,13 +165,13 @@ fn load_reference_analyses_an_audio_file_in_the_background_and_a_bad_file_change
 
     // An audio file: "Analysing …" while the thread runs, then its profile,
     // exactly what the CLI's reader gives at the engine's FFT size.
-    type_reference_path(&mut fixture, &noise);
+    type_reference_path(&mut fixture.harness, &noise);
     fixture.harness.get_by_label(matching::LOAD_LABEL).click();
     fixture.harness.step();
     assert!(matching::loading(&fixture.harness.ctx));
     let analysing = format!("Analysing {}", noise.display());
     assert!(message_starting_with(&fixture, &analysing).is_some());
-    fixture.wait_for_reference();
+    wait_for_reference(&mut fixture.harness);
     let expected = bark_eq_audio::read_profile(&noise, FftSize::default()).expect("noise");
     assert_eq!(
         fixture.params.match_profiles.get().reference,

@@ -17,7 +17,7 @@ use super::{controls, faders, mixing, plot, scale, typed};
 use crate::analyzer::AnalyzerFrame;
 use crate::params::BarkEqParams;
 use crate::status::EngineStatus;
-use bark_eq_dsp::EqSettings;
+use bark_eq_dsp::{EqSettings, NUM_BANDS};
 
 /// Space around and between the parts.
 const MARGIN: f32 = 10.0;
@@ -40,8 +40,9 @@ pub struct EditorView {
     curve: ResponseCurve,
     /// The curve the Match panel proposes (the heard settings with its band gains).
     proposal: ResponseCurve,
-    /// Whether the plot draws `proposal`: the panel is open with a proposal not applied.
-    proposal_shown: bool,
+    /// The band gains of `proposal` while the plot draws it: the panel is open with a
+    /// proposal not applied.
+    proposal_gains: Option<[f32; NUM_BANDS]>,
     /// The editor's gestures, for the history.
     log: EditLog,
     /// Undo and redo.
@@ -67,7 +68,7 @@ impl EditorView {
             analyzer,
             curve: ResponseCurve::default(),
             proposal: ResponseCurve::default(),
-            proposal_shown: false,
+            proposal_gains: None,
             log: EditLog::default(),
             history: History::default(),
             presets: PresetBrowser::new(preset_dir),
@@ -97,7 +98,13 @@ impl EditorView {
 
     /// The Match panel's proposed curve drawn in the last frame, if one was.
     pub fn proposal(&self) -> Option<&ResponseCurve> {
-        self.proposal_shown.then_some(&self.proposal)
+        self.proposal_gains.map(|_| &self.proposal)
+    }
+
+    /// The band gains the Match panel proposed in the last frame (those **Apply** writes),
+    /// while the plot draws them.
+    pub fn proposal_gains(&self) -> Option<[f32; NUM_BANDS]> {
+        self.proposal_gains
     }
 
     /// The spectra drawn in the last frame, once the audio thread published any.
@@ -171,7 +178,7 @@ pub fn draw(
         analyzer,
         curve,
         proposal,
-        proposal_shown,
+        proposal_gains,
         log,
         history,
         presets,
@@ -216,13 +223,12 @@ pub fn draw(
     ui.scope_builder(row(layout.bar), |ui| {
         controls::control_bar(ui, params, setter, status)
     });
-    let proposed_gains = ui
+    *proposal_gains = ui
         .scope_builder(row(layout.mixing), |ui| {
             mixing::mixing_bar(ui, params, setter, status)
         })
         .inner;
-    *proposal_shown = proposed_gains.is_some();
-    if let Some(gains) = proposed_gains {
+    if let Some(gains) = *proposal_gains {
         let after_apply = EqSettings {
             band_gains_db: gains,
             ..heard
@@ -237,7 +243,7 @@ pub fn draw(
         };
         tools::tools_bar(ui, params, setter, tools)
     });
-    let shown = proposal_shown.then_some(&*proposal);
+    let shown = proposal_gains.map(|_| &*proposal);
     let plot_solo = plot::plot(ui, layout.plot, params, setter, curve, shown, display);
     let fader_solo = faders::band_faders(ui, layout.faders, params, setter);
     // Solo lasts as long as it is held; automation never sees it.
