@@ -1,25 +1,64 @@
 //! The per-frame loops around the FFTs, written once as plain Rust and compiled twice: for the
 //! x86_64 baseline (SSE2) and, chosen at run time, with AVX2 + FMA, the instruction set
 //! rustfft itself uses. Every loop is a straight pass over contiguous `f32` slices so the
-//! compiler vectorizes it. Other architectures, and builds with the `portable-kernels`
-//! feature (so CI tests that path on x86_64 too), run the baseline build only.
+//! compiler vectorizes it. Other architectures, and processes started with
+//! [`PORTABLE_KERNELS_ENV`] set (so CI tests that path on x86_64 too, with the same build),
+//! run the baseline build only.
 
 use realfft::num_complex::Complex32;
 
 use super::math::{db_to_gain, OVERLAP};
 
+/// Environment variable that, set to anything but `0` (or empty) when the process builds its
+/// first engine, makes every dispatched kernel run its portable baseline build. For tests of
+/// that path on CPUs that have AVX2 (`BARK_EQ_PORTABLE_KERNELS=1 cargo test -p bark-eq-dsp`).
+pub const PORTABLE_KERNELS_ENV: &str = "BARK_EQ_PORTABLE_KERNELS";
+
+/// The instruction set not yet chosen.
+#[cfg(target_arch = "x86_64")]
+const UNDETECTED: u8 = 0;
+/// The AVX2 + FMA build is chosen.
+#[cfg(target_arch = "x86_64")]
+const AVX2_FMA: u8 = 1;
+/// The baseline build is chosen.
+#[cfg(target_arch = "x86_64")]
+const BASELINE: u8 = 2;
+/// The kernels' build, chosen once per process by [`choose_isa`].
+#[cfg(target_arch = "x86_64")]
+static ISA: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(UNDETECTED);
+
 /// Whether the dispatched kernels run their AVX2 + FMA build: on x86_64 CPUs that have both,
-/// unless the `portable-kernels` feature is on (std caches the detection).
+/// unless [`PORTABLE_KERNELS_ENV`] is set. The first call chooses (it reads the environment,
+/// which allocates, so [`crate::Engine::new`] makes it off the audio thread); later calls are
+/// one relaxed atomic load.
 #[inline(always)]
 pub fn has_avx2_fma() -> bool {
-    #[cfg(all(target_arch = "x86_64", not(feature = "portable-kernels")))]
+    #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        match ISA.load(std::sync::atomic::Ordering::Relaxed) {
+            AVX2_FMA => true,
+            BASELINE => false,
+            _ => choose_isa(),
+        }
     }
-    #[cfg(not(all(target_arch = "x86_64", not(feature = "portable-kernels"))))]
+    #[cfg(not(target_arch = "x86_64"))]
     {
         false
     }
+}
+
+/// Detects AVX2 + FMA, reads [`PORTABLE_KERNELS_ENV`] and records the choice.
+#[cfg(target_arch = "x86_64")]
+#[cold]
+fn choose_isa() -> bool {
+    let forced_portable = std::env::var_os(PORTABLE_KERNELS_ENV)
+        .is_some_and(|value| !value.is_empty() && value != "0");
+    let avx2_fma = !forced_portable
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma");
+    let isa = if avx2_fma { AVX2_FMA } else { BASELINE };
+    ISA.store(isa, std::sync::atomic::Ordering::Relaxed);
+    avx2_fma
 }
 
 /// `sample`, or 0 if it is subnormal.
@@ -43,7 +82,7 @@ macro_rules! dispatched {
     ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*)) => {
         $(#[$doc])*
         pub fn $name($($arg: $ty),*) {
-            #[cfg(all(target_arch = "x86_64", not(feature = "portable-kernels")))]
+            #[cfg(target_arch = "x86_64")]
             if has_avx2_fma() {
                 #[target_feature(enable = "avx2,fma")]
                 fn with_avx2($($arg: $ty),*) {

@@ -172,6 +172,8 @@ impl Engine {
         if num_channels == 0 {
             return Err(EngineError::NoChannels);
         }
+        // The kernels choose their instruction set here, off the audio thread.
+        crate::kernels::has_avx2_fma();
         let sizes: Vec<usize> = FftSize::ALL
             .iter()
             .map(|s| s.size_at_rate(sample_rate_hz))

@@ -21,8 +21,8 @@ pub(super) enum Isa {
 }
 
 impl Isa {
-    /// The best instruction set available on this CPU (the baseline with the
-    /// `portable-kernels` feature, like the STFT kernels).
+    /// The best instruction set available on this CPU (the baseline when
+    /// [`crate::kernels::PORTABLE_KERNELS_ENV`] is set, like the STFT kernels).
     pub fn detect() -> Self {
         #[cfg(target_arch = "x86_64")]
         if crate::kernels::has_avx2_fma() {

@@ -258,8 +258,14 @@ fn every_dispatched_kernel_equals_the_portable_one_bit_for_bit_on_random_data() 
     }
 }
 
-#[cfg(feature = "portable-kernels")]
 #[test]
-fn the_portable_kernels_feature_turns_the_avx2_build_off() {
-    assert!(!has_avx2_fma());
+fn the_portable_switch_turns_the_avx2_build_off_and_nothing_else_does() {
+    let forced = std::env::var_os(PORTABLE_KERNELS_ENV)
+        .is_some_and(|value| !value.is_empty() && value != "0");
+    #[cfg(target_arch = "x86_64")]
+    let available =
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma");
+    #[cfg(not(target_arch = "x86_64"))]
+    let available = false;
+    assert_eq!(has_avx2_fma(), available && !forced);
 }
