@@ -56,8 +56,8 @@ for _ in $(seq 300); do
 done
 [ -n "$window" ] || { echo "the editor window did not appear" >&2; exit 1; }
 
-# The UI scale, chosen with the mouse in the tools bar's Scale menu. (Not Ctrl +: egui-baseview
-# 0.9 turns no '+', '=' or '-' key into an egui key, so the editor never sees it.) The points are
+# The UI scale, chosen with the mouse in the tools bar's Scale menu (Ctrl + would do too, since
+# vendor/egui-baseview's patch, but the menu picks a scale in one step). The points are
 # window pixels at 100 %, measured on a 100 % shot: the menu button, and its first entry (75 %)
 # with one entry per 25 % below it. A changed tools bar moves them; the size check below says so.
 scale_menu_x=483 scale_menu_y=79 first_entry_y=108 entry_height=28

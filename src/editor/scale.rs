@@ -97,3 +97,64 @@ pub fn apply(ctx: &egui::Context, scale: &UiScaleState) {
         ctx.set_zoom_factor(zoom);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::Modifiers;
+    use nice_plug_egui::keyboard_types::{Code, Key as KeyValue, KeyboardEvent, NamedKey};
+    use nice_plug_egui::translate_key_event;
+
+    use super::*;
+
+    /// What `scale_key` makes of one keyboard event from baseview, through the egui event the
+    /// editor window builds from it (vendor/egui-baseview/PATCHES.md), with `modifiers` held.
+    fn scale_key_of(event: KeyboardEvent, modifiers: Modifiers) -> i32 {
+        let input = egui::RawInput {
+            events: translate_key_event(&event, modifiers).into_iter().collect(),
+            ..Default::default()
+        };
+        let ctx = egui::Context::default();
+        let mut step = 0;
+        let mut output = ctx.run_ui(input, |ui| step = scale_key(ui));
+        // No renderer takes the font atlas here.
+        output.textures_delta.clear();
+        step
+    }
+
+    fn character(text: &str) -> KeyValue {
+        KeyValue::Character(text.into())
+    }
+
+    #[test]
+    fn ctrl_plus_and_minus_from_a_real_keyboard_reach_scale_key() {
+        let ctrl_shift = Modifiers::CTRL | Modifiers::SHIFT;
+        let dead = KeyValue::Named(NamedKey::Dead);
+        // As baseview delivers them: X11 gives the unshifted character while Ctrl is held,
+        // Windows and macOS the shifted one; the numpad's + and − are characters too.
+        let presses = [
+            (character("="), Code::Equal, Modifiers::CTRL, 1),
+            (character("="), Code::Equal, ctrl_shift, 1),
+            (character("+"), Code::Equal, ctrl_shift, 1),
+            (character("+"), Code::NumpadAdd, Modifiers::CTRL, 1),
+            (character("="), Code::Equal, Modifiers::COMMAND, 1),
+            (character("-"), Code::Minus, Modifiers::CTRL, -1),
+            (character("-"), Code::NumpadSubtract, Modifiers::CTRL, -1),
+            // Another layout: the key in the + and − positions means what their position says.
+            (dead, Code::Equal, Modifiers::CTRL, 1),
+            (character("ß"), Code::Minus, Modifiers::CTRL, -1),
+            // Not the shortcut: no Ctrl/Cmd, or another key.
+            (character("="), Code::Equal, Modifiers::NONE, 0),
+            (character("0"), Code::Digit0, Modifiers::CTRL, 0),
+        ];
+        for (key, code, modifiers, expected) in presses {
+            let event = KeyboardEvent::key_down(key.clone(), code);
+            assert_eq!(
+                scale_key_of(event, modifiers),
+                expected,
+                "{key:?} ({code:?}) with {modifiers:?}"
+            );
+        }
+        let release = KeyboardEvent::key_up(character("="), Code::Equal);
+        assert_eq!(scale_key_of(release, Modifiers::CTRL), 0, "a release");
+    }
+}

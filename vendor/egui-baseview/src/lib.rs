@@ -8,6 +8,10 @@ pub use keyboard_types::Key;
 pub use renderer::GraphicsConfig;
 pub use window::{EguiWindow, EguiWindowSettings, Frame, KeyCapture, RepaintNotifier};
 
+// PATCHED (Bark EQ): the keyboard types `translate_key_event` takes, and the function itself.
+pub use keyboard_types;
+pub use translate::translate_key_event;
+
 /// Implement this trait to run an app with egui-baseview.
 pub trait App: Send + 'static {
     /// Called once before the first frame. Setup code such as `egui_ctx.set_fonts()`

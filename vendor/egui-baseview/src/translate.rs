@@ -7,6 +7,37 @@ pub(crate) fn translate_mouse_button(button: baseview::MouseButton) -> Option<eg
     }
 }
 
+/// PATCHED (Bark EQ): the egui key event of a keyboard event, the one `EguiWindow` sends:
+/// its logical key, or failing that its physical key (as egui-winit does), pressed or released
+/// with `modifiers`; `None` for keys egui has no name for.
+pub fn translate_key_event(
+    event: &keyboard_types::KeyboardEvent,
+    modifiers: egui::Modifiers,
+) -> Option<egui::Event> {
+    let key = translate_virtual_key(&event.key).or_else(|| translate_physical_key(event.code))?;
+    Some(egui::Event::Key {
+        key,
+        physical_key: None,
+        pressed: event.state == keyboard_types::KeyState::Down,
+        repeat: event.repeat,
+        modifiers,
+    })
+}
+
+/// PATCHED (Bark EQ): the keys whose logical key may be unusable (a dead key, another layout's
+/// character) but whose position is what shortcuts mean: + (= on US layouts) and − for zoom.
+fn translate_physical_key(code: keyboard_types::Code) -> Option<egui::Key> {
+    use egui::Key;
+    use keyboard_types::Code;
+
+    Some(match code {
+        Code::Equal | Code::NumpadEqual => Key::Equals,
+        Code::Minus | Code::NumpadSubtract => Key::Minus,
+        Code::NumpadAdd => Key::Plus,
+        _ => return None,
+    })
+}
+
 pub(crate) fn translate_virtual_key(key: &keyboard_types::Key) -> Option<egui::Key> {
     use egui::Key;
     use keyboard_types::Key as K;
@@ -32,6 +63,11 @@ pub(crate) fn translate_virtual_key(key: &keyboard_types::Key) -> Option<egui::K
 
         K::Character(s) => match s.chars().next()? {
             ' ' => Key::Space,
+            // PATCHED (Bark EQ): upstream maps none of these, so Ctrl/Cmd + and − (which send
+            // no text either) never reached egui.
+            '+' => Key::Plus,
+            '=' => Key::Equals,
+            '-' => Key::Minus,
             '0' => Key::Num0,
             '1' => Key::Num1,
             '2' => Key::Num2,

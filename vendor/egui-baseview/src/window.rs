@@ -855,14 +855,9 @@ impl<A: App> WindowHandler for EguiWindow<A> {
 
                 let modifiers = self.modifiers.get();
 
-                if let Some(key) = crate::translate::translate_virtual_key(&event.key) {
-                    egui_input.events.push(egui::Event::Key {
-                        key,
-                        physical_key: None,
-                        pressed,
-                        repeat: event.repeat,
-                        modifiers,
-                    });
+                // PATCHED (Bark EQ): built by `translate_key_event` (logical, then physical key).
+                if let Some(key_event) = crate::translate::translate_key_event(event, modifiers) {
+                    egui_input.events.push(key_event);
                 }
 
                 if pressed {
