@@ -1,14 +1,16 @@
 //! The Bark Match panel: learns the source and the reference from the audio playing (or loads
-//! a reference: a profile JSON or an audio file, read in the background by
-//! [`ReferenceLoad`]), shows both profiles and the proposed curve, and on **Apply** hands the
-//! 25 band gains of [`match_gains`] to the caller, which writes them as gestures. Opened by the
-//! **Match** toggle in the mixing bar; drawn as a floating window.
+//! a reference: a profile JSON or an audio file, typed or chosen in a file dialog, read in the
+//! background by [`ReferenceInput`]), shows both profiles and the proposed curve, and on
+//! **Apply** hands the 25 band gains of [`match_gains`] to the caller, which writes them as
+//! gestures. Opened by the **Match** toggle in the mixing bar; drawn as a floating window.
 
 use std::time::Duration;
 
 use egui::{pos2, Color32, Id, Pos2, RichText, Sense, Stroke, Ui};
 
-use super::reference::ReferenceLoad;
+use super::file_dialog::FileDialog;
+use super::reference::ReferenceInput;
+pub use super::reference::{BROWSE_LABEL, LOAD_LABEL};
 use super::theme;
 use crate::learn::{LearnMode, MatchProfiles};
 use crate::params::BarkEqParams;
@@ -31,10 +33,8 @@ pub const LEARN_SOURCE_LABEL: &str = "Learn source";
 pub const LEARN_REFERENCE_LABEL: &str = "Learn reference";
 /// The button that writes the gains.
 pub const APPLY_LABEL: &str = "Apply";
-/// The button that loads a reference profile JSON or audio file.
-pub const LOAD_LABEL: &str = "Load reference";
-/// How often the panel looks for the result of a reference being read, at the latest (the
-/// reading thread also asks for a repaint when it is done).
+/// How often the panel looks for the result of a reference being read or chosen in the file
+/// dialog, at the latest (their threads also ask for a repaint when they are done).
 const LOAD_POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Sample rate assumed before the engine is activated.
 const FALLBACK_RATE_HZ: f32 = 48_000.0;
@@ -92,14 +92,12 @@ pub struct PanelState {
     pub amount_percent: f32,
     /// Smoothing across bands.
     pub smoothing_bands: f32,
-    /// The path typed for **Load reference**.
-    pub path: String,
+    /// The reference row: its path, the file dialog and the read in flight.
+    pub reference: ReferenceInput,
     /// The last error or note, one line.
     pub message: String,
     /// The learning request the panel started (its generation), to take only its sums.
     pub generation: Option<u32>,
-    /// The reference being read in the background, if any.
-    pub loading: Option<ReferenceLoad>,
     /// The gains **Apply** wrote last; a proposal equal to them is no longer shown as one.
     pub applied: Option<[f32; NUM_BANDS]>,
 }
@@ -111,10 +109,9 @@ impl Default for PanelState {
             target: TargetChoice::Reference,
             amount_percent: DEFAULT_AMOUNT_PERCENT,
             smoothing_bands: 0.0,
-            path: String::new(),
+            reference: ReferenceInput::default(),
             message: String::new(),
             generation: None,
-            loading: None,
             applied: None,
         }
     }
@@ -128,7 +125,16 @@ fn state_id() -> Id {
 /// Whether a reference is being read in the background (for tests to wait on).
 pub fn loading(ctx: &egui::Context) -> bool {
     ctx.data(|d| d.get_temp::<PanelState>(state_id()))
-        .is_some_and(|state| state.loading.is_some())
+        .is_some_and(|state| state.reference.loading.is_some())
+}
+
+/// Replaces the dialog **Browse…** opens (the system's by default) by `dialog`: tests answer
+/// it themselves through the same channel.
+pub fn set_file_dialog(ctx: &egui::Context, dialog: FileDialog) {
+    ctx.data_mut(|d| {
+        let state = d.get_temp_mut_or_default::<PanelState>(state_id());
+        state.reference.dialog = dialog;
+    });
 }
 
 /// The match options of the panel for the parameters' curve mode.
@@ -196,7 +202,13 @@ pub fn match_toggle_and_panel(
     ui.toggle_value(&mut state.open, MATCH_LABEL)
         .on_hover_text("Match the tonal balance to a reference (Bark Match)");
     take_learned(&mut state, params, status);
-    take_loaded(&mut state, params, &ctx);
+    if let Some(message) = state.reference.take_picked(fft_size(params, status), &ctx) {
+        state.message = message;
+    }
+    take_loaded(&mut state, params);
+    if state.reference.busy() {
+        ctx.request_repaint_after(LOAD_POLL_INTERVAL);
+    }
     let mut output = PanelOutput::default();
     if state.open {
         let mut open = true;
@@ -242,12 +254,11 @@ fn take_learned(state: &mut PanelState, params: &BarkEqParams, status: &EngineSt
 
 /// Stores a reference the background thread has read; on an error only says why, so the
 /// stored reference and the target stay as they were.
-fn take_loaded(state: &mut PanelState, params: &BarkEqParams, ctx: &egui::Context) {
-    let Some(load) = &state.loading else {
+fn take_loaded(state: &mut PanelState, params: &BarkEqParams) {
+    let Some(load) = &state.reference.loading else {
         return;
     };
     let Some(result) = load.take() else {
-        ctx.request_repaint_after(LOAD_POLL_INTERVAL);
         return;
     };
     state.message = match result {
@@ -265,7 +276,7 @@ fn take_loaded(state: &mut PanelState, params: &BarkEqParams, ctx: &egui::Contex
         }
         Err(err) => err,
     };
-    state.loading = None;
+    state.reference.loading = None;
 }
 
 /// The panel's contents.
@@ -307,28 +318,9 @@ fn panel(
             ui.label(RichText::new(text).color(theme::TEXT_DIM));
         });
     }
-    ui.horizontal(|ui| {
-        ui.add(
-            egui::TextEdit::singleline(&mut state.path).hint_text("reference .json or audio file"),
-        );
-        let idle = state.loading.is_none();
-        if ui
-            .add_enabled(idle, egui::Button::new(LOAD_LABEL))
-            .on_hover_text(
-                "A profile JSON (bark-eq analyze --json) or an audio file \
-                 (WAV, FLAC, MP3, OGG, AIFF), analysed in the background",
-            )
-            .clicked()
-        {
-            match ReferenceLoad::start(&state.path, fft_size(params, status), ui.ctx()) {
-                Ok(load) => {
-                    state.message = format!("Analysing {}…", load.path());
-                    state.loading = Some(load);
-                }
-                Err(err) => state.message = err,
-            }
-        }
-    });
+    if let Some(message) = state.reference.row(ui, fft_size(params, status)) {
+        state.message = message;
+    }
     ui.horizontal(|ui| {
         let label = ui.label("Target");
         egui::ComboBox::from_id_salt("match-target")

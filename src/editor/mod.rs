@@ -8,6 +8,7 @@ pub mod ab;
 pub mod analyzer_options;
 pub mod controls;
 pub mod faders;
+pub mod file_dialog;
 pub mod gesture;
 pub mod matching;
 pub mod mixing;

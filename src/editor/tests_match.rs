@@ -1,13 +1,17 @@
 //! Headless tests of the Bark Match panel (docs/DESIGN.md#bark-match): **Load reference**
 //! reads an audio file in the background the way `bark-eq match --reference` does, and the
-//! plot shows the proposed curve until it is applied or the panel closes.
+//! plot shows the proposed curve until it is applied or the panel closes; **Browse…** opens the
+//! file dialog and loads the file chosen in it like a typed one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+use super::file_dialog::{FileDialog, PickRequest, PickSender};
 use super::plot::PROPOSAL_LABEL;
+use super::reference::{self, reference_filters};
 use super::response::ResponseCurve;
 use super::test_host::{load_reference, type_reference_path, wait_for_reference};
 use super::tests::{assert_one_gesture, Fixture, RATE_HZ};
@@ -120,6 +124,18 @@ fn match_apply_writes_the_match_gains_as_one_gesture_per_band() {
     }
 }
 
+/// Waits for the reference being read and asserts it is `file`'s profile, exactly what the
+/// CLI's reader gives at the engine's FFT size, and that the panel says so.
+fn assert_loaded_as_the_cli_reads(fixture: &mut Fixture, file: &Path) {
+    wait_for_reference(&mut fixture.harness);
+    let expected = bark_eq_audio::read_profile(file, FftSize::default()).expect("readable");
+    assert_eq!(
+        fixture.params.match_profiles.get().reference,
+        Some(expected)
+    );
+    assert!(message_starting_with(fixture, "Reference loaded: ").is_some());
+}
+
 #[test]
 fn load_reference_analyses_an_audio_file_in_the_background_and_a_bad_file_changes_nothing() {
     let dir = TempDir::new("load");
@@ -171,13 +187,7 @@ fn load_reference_analyses_an_audio_file_in_the_background_and_a_bad_file_change
     assert!(matching::loading(&fixture.harness.ctx));
     let analysing = format!("Analysing {}", noise.display());
     assert!(message_starting_with(&fixture, &analysing).is_some());
-    wait_for_reference(&mut fixture.harness);
-    let expected = bark_eq_audio::read_profile(&noise, FftSize::default()).expect("noise");
-    assert_eq!(
-        fixture.params.match_profiles.get().reference,
-        Some(expected)
-    );
-    assert!(message_starting_with(&fixture, "Reference loaded: ").is_some());
+    assert_loaded_as_the_cli_reads(&mut fixture, &noise);
 }
 
 /// Dashes of the proposed curve in the last frame's shapes (the panel's own drawing of the
@@ -244,4 +254,143 @@ fn the_proposed_match_is_drawn_dashed_on_the_plot_until_apply_or_the_panel_close
     fixture.harness.get_by_label(matching::MATCH_LABEL).click();
     fixture.harness.run();
     assert_proposal_shown(&fixture, false);
+}
+
+/// The dialogs the panel asked for, each with the sender that answers it.
+type Asked = Arc<Mutex<Vec<(PickRequest, PickSender)>>>;
+
+/// Puts a stand-in for the system's file dialog in the panel: it records each request and
+/// leaves the answer to the test, which sends it through the same channel the dialog's thread
+/// uses.
+fn stand_in_dialog(fixture: &mut Fixture) -> Asked {
+    let asked = Asked::default();
+    let record = asked.clone();
+    let dialog = FileDialog::new(move |request, sender| {
+        record.lock().expect("not poisoned").push((request, sender));
+        Ok(())
+    });
+    matching::set_file_dialog(&fixture.harness.ctx, dialog);
+    fixture.harness.run();
+    asked
+}
+
+/// The one dialog asked for since the last call.
+fn take_one(asked: &Asked) -> (PickRequest, PickSender) {
+    let mut asked = asked.lock().expect("not poisoned");
+    assert_eq!(asked.len(), 1, "one dialog");
+    asked.pop().expect("one")
+}
+
+/// Answers a dialog from another thread, as the dialog's own thread does.
+fn answer(sender: PickSender, picked: Option<PathBuf>) {
+    std::thread::spawn(move || sender.send(picked))
+        .join()
+        .expect("answered");
+}
+
+/// The text in the panel's path field.
+fn path_field(fixture: &Fixture) -> String {
+    let field = fixture.harness.get_by_role(Role::TextInput);
+    field.accesskit_node().value().unwrap_or_default()
+}
+
+/// Every label the editor shows, in order.
+fn labels(fixture: &Fixture) -> Vec<String> {
+    fixture
+        .harness
+        .query_all(egui_kittest::kittest::by().role(Role::Label))
+        .filter_map(|node| node.accesskit_node().value())
+        .collect()
+}
+
+/// Whether the panel's buttons wait for a dialog or a read: (**Load reference**, **Browse…**).
+fn buttons_disabled(fixture: &Fixture) -> (bool, bool) {
+    let disabled = |label| {
+        let node = fixture.harness.get_by_label(label);
+        node.accesskit_node().is_disabled()
+    };
+    (
+        disabled(matching::LOAD_LABEL),
+        disabled(matching::BROWSE_LABEL),
+    )
+}
+
+#[test]
+fn browse_opens_the_dialog_in_the_typed_paths_folder_and_loads_the_chosen_file() {
+    let dir = TempDir::new("browse");
+    let noise = dir.join("noise.wav");
+    let rate_hz = RATE_HZ as u32;
+    write_float_wav(&noise, rate_hz, &white_noise(11, 2, 2 * rate_hz as usize));
+    let mut fixture = fixture_with_panel();
+    let asked = stand_in_dialog(&mut fixture);
+    type_reference_path(&mut fixture.harness, &dir.join("not-yet-there.flac"));
+
+    // The dialog opens in the typed path's folder with the reference filters; while it is
+    // open, both buttons wait and nothing loads.
+    fixture.harness.get_by_label(matching::BROWSE_LABEL).click();
+    fixture.harness.run();
+    let (request, sender) = take_one(&asked);
+    assert_eq!(request.title, reference::DIALOG_TITLE);
+    assert_eq!(request.start_dir, Some(dir.0.clone()));
+    assert_eq!(request.filters, reference_filters());
+    let first = &request.filters[0].extensions;
+    for extension in ["json", "wav", "flac", "mp3", "ogg", "aif", "aiff"] {
+        assert!(first.contains(&extension), "{extension} in {first:?}");
+    }
+    assert_eq!(buttons_disabled(&fixture), (true, true));
+    assert!(!matching::loading(&fixture.harness.ctx));
+
+    // The chosen file fills the field and is read in the background, as if typed and loaded.
+    answer(sender, Some(noise.clone()));
+    fixture.harness.step();
+    assert_eq!(path_field(&fixture), noise.display().to_string());
+    assert!(matching::loading(&fixture.harness.ctx));
+    assert_loaded_as_the_cli_reads(&mut fixture, &noise);
+    assert_eq!(buttons_disabled(&fixture), (false, false));
+}
+
+#[test]
+fn a_cancelled_failed_or_unavailable_dialog_changes_nothing_but_the_failures_say_so() {
+    let mut fixture = fixture_with_panel();
+    fixture.params.match_profiles.store(profiles());
+    let asked = stand_in_dialog(&mut fixture);
+    let typed = PathBuf::from("typed/by/hand.json");
+    type_reference_path(&mut fixture.harness, &typed);
+    let unchanged = |fixture: &Fixture| {
+        assert_eq!(path_field(fixture), typed.display().to_string());
+        assert_eq!(fixture.params.match_profiles.get(), profiles());
+        assert!(!matching::loading(&fixture.harness.ctx));
+        assert_eq!(buttons_disabled(fixture), (false, false));
+    };
+
+    // Cancelled: the same labels as before, no read, the field as typed (its folder does not
+    // exist, so the dialog opened where the system chose).
+    let before = labels(&fixture);
+    fixture.harness.get_by_label(matching::BROWSE_LABEL).click();
+    fixture.harness.run();
+    let (request, sender) = take_one(&asked);
+    assert_eq!(request.start_dir, None);
+    answer(sender, None);
+    fixture.harness.run();
+    unchanged(&fixture);
+    assert_eq!(labels(&fixture), before);
+
+    // The dialog's thread ended without an answer: one line says so.
+    fixture.harness.get_by_label(matching::BROWSE_LABEL).click();
+    fixture.harness.run();
+    drop(take_one(&asked));
+    fixture.harness.run();
+    unchanged(&fixture);
+    let failed = message_starting_with(&fixture, "The file dialog failed").expect("said");
+    assert!(failed.contains("type the path"), "{failed}");
+
+    // No dialog could be shown at all: its one line, and nothing else.
+    matching::set_file_dialog(
+        &fixture.harness.ctx,
+        FileDialog::new(|_, _| Err("cannot open the file dialog (no display)".into())),
+    );
+    fixture.harness.get_by_label(matching::BROWSE_LABEL).click();
+    fixture.harness.run();
+    unchanged(&fixture);
+    assert!(message_starting_with(&fixture, "cannot open the file dialog").is_some());
 }

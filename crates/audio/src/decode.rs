@@ -13,6 +13,10 @@ use symphonia::core::meta::MetadataOptions;
 
 use crate::error::AudioFileError;
 
+/// Extensions of the audio files [`AudioReader`] decodes. It goes by the content, not the name;
+/// these name the files in a file dialog's filter.
+pub const AUDIO_EXTENSIONS: [&str; 7] = ["wav", "flac", "mp3", "ogg", "oga", "aif", "aiff"];
+
 /// A decoder positioned in one file's default audio track.
 pub struct AudioReader {
     /// The demuxer.

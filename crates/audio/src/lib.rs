@@ -8,9 +8,9 @@ pub mod decode;
 pub mod error;
 pub mod profile;
 
-pub use decode::AudioReader;
+pub use decode::{AudioReader, AUDIO_EXTENSIONS};
 pub use error::AudioFileError;
 pub use profile::{
     analysis_engine, analyze_reader, engine_for, is_profile_json, learn_file, profile_of_files,
-    read_profile, ProfileReadError,
+    read_profile, ProfileReadError, PROFILE_EXTENSION,
 };

@@ -123,10 +123,13 @@ pub fn profile_of_files(
     Ok((profile, pooled.sample_rate_hz()))
 }
 
+/// Extension of profile JSON files (`bark-eq analyze --json` writes them).
+pub const PROFILE_EXTENSION: &str = "json";
+
 /// Whether `path` names a profile JSON (by its `.json` extension) rather than an audio file.
 pub fn is_profile_json(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        .is_some_and(|e| e.eq_ignore_ascii_case(PROFILE_EXTENSION))
 }
 
 /// The profile in `path`: a profile JSON (`bark-eq analyze --json` writes one) read as it is,
