@@ -146,6 +146,18 @@ fn system_dialog(request: PickRequest, sender: PickSender) -> Result<(), String>
     }
     if let Some(dir) = &request.start_dir {
         dialog = dialog.set_directory(dir);
+        // rfd's zenity fallback (no desktop portal) ignores the directory but opens where the
+        // file name points; the portal, which takes the directory, ignores the name when opening.
+        #[cfg(any(
+            target_os = "linux",
+            target_os = "freebsd",
+            target_os = "dragonfly",
+            target_os = "netbsd",
+            target_os = "openbsd"
+        ))]
+        {
+            dialog = dialog.set_file_name(format!("{}/", dir.display()));
+        }
     }
     let answer = dialog.pick_file();
     std::thread::Builder::new()
