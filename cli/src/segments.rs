@@ -236,7 +236,9 @@ impl<'a> Feeder<'a> {
             if have >= end {
                 break;
             }
-            let frames = self.reader.append_block(&mut self.pending)?;
+            let frames = self
+                .reader
+                .append_block(&mut self.pending, (end - have) as usize)?;
             if frames == 0 {
                 self.total_frames = Some(have);
                 break;

@@ -7,11 +7,13 @@ use symphonia::core::audio::GenericAudioBufferRef;
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3};
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
 use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::well_known::FORMAT_ID_WAVE;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
-use symphonia::core::io::MediaSourceStream;
+use symphonia::core::io::{MediaSourceStream, ReadBytes};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::AudioFileError;
+use crate::pcm::{PcmSample, PcmStream};
 
 /// Extensions of the audio files [`AudioReader`] decodes. It goes by the content, not the name;
 /// these name the files in a file dialog's filter.
@@ -19,12 +21,8 @@ pub const AUDIO_EXTENSIONS: [&str; 7] = ["wav", "flac", "mp3", "ogg", "oga", "ai
 
 /// A decoder positioned in one file's default audio track.
 pub struct AudioReader {
-    /// The demuxer.
-    format: Box<dyn FormatReader>,
-    /// The decoder of the selected track.
-    decoder: Box<dyn AudioDecoder>,
-    /// ID of the selected track; packets of other tracks are skipped.
-    track_id: u32,
+    /// Where the samples come from.
+    source: Source,
     /// Sample rate of the track in Hz.
     sample_rate_hz: u32,
     /// Number of channels of the track.
@@ -35,9 +33,33 @@ pub struct AudioReader {
     decoded_frames: u64,
 }
 
+/// Where an [`AudioReader`]'s samples come from.
+enum Source {
+    /// symphonia's demuxer and decoder.
+    Codec(CodecSource),
+    /// The data chunk of an uncompressed WAV file, read directly (`pcm.rs`).
+    Pcm(PcmStream),
+}
+
+/// symphonia's demuxer and the decoder of one track.
+struct CodecSource {
+    /// The demuxer.
+    format: Box<dyn FormatReader>,
+    /// The decoder of the selected track.
+    decoder: Box<dyn AudioDecoder>,
+    /// ID of the selected track; packets of other tracks are skipped.
+    track_id: u32,
+}
+
 impl AudioReader {
     /// Opens `path` and prepares to decode its default audio track.
     pub fn open(path: &Path) -> Result<Self, AudioFileError> {
+        Self::open_with(path, true)
+    }
+
+    /// [`AudioReader::open`], reading uncompressed WAV data directly if `read_pcm_directly`
+    /// (else through symphonia's decoder, as every other format).
+    pub(crate) fn open_with(path: &Path, read_pcm_directly: bool) -> Result<Self, AudioFileError> {
         let metadata = std::fs::metadata(path).map_err(AudioFileError::from_open)?;
         if metadata.is_dir() {
             return Err(AudioFileError::IsDirectory);
@@ -86,10 +108,32 @@ impl AudioReader {
             .make_audio_decoder(params, &AudioDecoderOptions::default())
             .map_err(AudioFileError::from_symphonia)?;
         let track_id = track.id;
+        let direct = match (read_pcm_directly, PcmSample::of(params), declared_frames) {
+            (true, Some(sample), Some(declared))
+                if format.format_info().format == FORMAT_ID_WAVE =>
+            {
+                Some((sample, declared))
+            }
+            _ => None,
+        };
+        let source = match direct {
+            Some((sample, declared)) => {
+                // The demuxer stops at the start of the data chunk.
+                let data_start = format.into_inner().pos();
+                match PcmStream::open(path, data_start, sample, num_channels, declared) {
+                    Some(stream) => Source::Pcm(stream),
+                    // A header this reader does not understand as symphonia does: decode.
+                    None => return Self::open_with(path, false),
+                }
+            }
+            None => Source::Codec(CodecSource {
+                format,
+                decoder,
+                track_id,
+            }),
+        };
         Ok(Self {
-            format,
-            decoder,
-            track_id,
+            source,
             sample_rate_hz,
             num_channels,
             declared_frames,
@@ -107,21 +151,34 @@ impl AudioReader {
         self.num_channels
     }
 
+    /// Whether the samples are read directly from an uncompressed WAV file's data chunk.
+    #[cfg(test)]
+    pub(crate) fn reads_pcm_directly(&self) -> bool {
+        matches!(self.source, Source::Pcm(_))
+    }
+
     /// Length in frames as the container states it, if known (for progress only).
     pub fn expected_frames(&self) -> Option<u64> {
-        self.declared_frames.or_else(|| {
-            self.format
+        self.declared_frames.or_else(|| match &self.source {
+            Source::Codec(codec) => codec
+                .format
                 .tracks()
                 .iter()
-                .find(|t| t.id == self.track_id)
-                .and_then(|t| t.num_frames)
+                .find(|t| t.id == codec.track_id)
+                .and_then(|t| t.num_frames),
+            Source::Pcm(_) => None,
         })
     }
 
-    /// Decodes the next packet into `planes` (one `Vec` per channel, resized to the packet's
+    /// Decodes the next block into `planes` (one `Vec` per channel, resized to the block's
     /// frames). Returns `Ok(false)` at the end of the stream, after checking that the stream
     /// was as long as its header said.
     pub fn next_block(&mut self, planes: &mut Vec<Vec<f32>>) -> Result<bool, AudioFileError> {
+        if let Source::Pcm(_) = self.source {
+            planes.resize_with(self.num_channels, Vec::new);
+            planes.iter_mut().for_each(Vec::clear);
+            return Ok(self.append_block(planes, usize::MAX)? > 0);
+        }
         let Some(decoded) = self.next_packet()? else {
             return Ok(false);
         };
@@ -129,10 +186,23 @@ impl AudioReader {
         Ok(true)
     }
 
-    /// Decodes the next packet and appends its frames to `planes` (one `Vec` per channel).
-    /// Returns the number of frames appended, 0 at the end of the stream (after checking
-    /// that the stream was as long as its header said).
-    pub fn append_block(&mut self, planes: &mut [Vec<f32>]) -> Result<usize, AudioFileError> {
+    /// Decodes the next block and appends its frames to `planes` (one `Vec` per channel):
+    /// at most `max_frames` (at least one) from an uncompressed WAV file, one packet (whatever
+    /// its length) from any other. Returns the number of frames appended, 0 at the end of the
+    /// stream (after checking that the stream was as long as its header said).
+    pub fn append_block(
+        &mut self,
+        planes: &mut [Vec<f32>],
+        max_frames: usize,
+    ) -> Result<usize, AudioFileError> {
+        if let Source::Pcm(stream) = &mut self.source {
+            let frames = stream.append_block(planes, max_frames)?;
+            self.decoded_frames += frames as u64;
+            if frames == 0 {
+                self.finish::<()>()?;
+            }
+            return Ok(frames);
+        }
         let Some(decoded) = self.next_packet()? else {
             return Ok(0);
         };
@@ -149,20 +219,24 @@ impl AudioReader {
         Ok(frames)
     }
 
-    /// The next non-empty decoded packet of the track, `None` at the end of the stream.
+    /// The next non-empty decoded packet of the track, `None` at the end of the stream (or
+    /// for a source that is not decoded).
     fn next_packet(&mut self) -> Result<Option<GenericAudioBufferRef<'_>>, AudioFileError> {
+        let Source::Codec(codec) = &mut self.source else {
+            return Ok(None);
+        };
         loop {
-            let Some(packet) = self
+            let Some(packet) = codec
                 .format
                 .next_packet()
                 .map_err(AudioFileError::from_symphonia)?
             else {
-                return self.finish();
+                return Self::finish_of(self.declared_frames, self.decoded_frames);
             };
-            if packet.track_id != self.track_id {
+            if packet.track_id != codec.track_id {
                 continue;
             }
-            let decoded = self
+            let decoded = codec
                 .decoder
                 .decode(&packet)
                 .map_err(AudioFileError::from_symphonia)?;
@@ -181,17 +255,25 @@ impl AudioReader {
                 self.decoded_frames += frames as u64;
                 // Taken again through `last_decoded`: returning `decoded` from inside the
                 // loop would hold the decoder borrowed across iterations.
-                return Ok(Some(self.decoder.last_decoded()));
+                return Ok(Some(codec.decoder.last_decoded()));
             }
         }
     }
 
     /// End of stream: a stream shorter than its declared length is truncated.
     fn finish<T>(&self) -> Result<Option<T>, AudioFileError> {
-        match self.declared_frames {
-            Some(declared) if self.decoded_frames < declared => Err(AudioFileError::Truncated {
+        Self::finish_of(self.declared_frames, self.decoded_frames)
+    }
+
+    /// End of stream after `decoded_frames` of `declared_frames`.
+    fn finish_of<T>(
+        declared_frames: Option<u64>,
+        decoded_frames: u64,
+    ) -> Result<Option<T>, AudioFileError> {
+        match declared_frames {
+            Some(declared) if decoded_frames < declared => Err(AudioFileError::Truncated {
                 declared,
-                decoded: self.decoded_frames,
+                decoded: decoded_frames,
             }),
             _ => Ok(None),
         }

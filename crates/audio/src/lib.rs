@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod error;
+mod pcm;
 pub mod profile;
 
 pub use decode::{AudioReader, AUDIO_EXTENSIONS};

@@ -1,0 +1,188 @@
+//! Uncompressed little-endian WAV read straight from the file: symphonia parses the header
+//! (the same checks and errors as every other format), then the sample data is read in large
+//! blocks and converted into planes in one pass, without symphonia's 1152-frame packets (a
+//! fresh buffer each), its decoder's intermediate buffer and the copy out of it. The
+//! conversions are symphonia's own, so both paths give the same bits (tested below).
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use symphonia::core::codecs::audio::well_known::{
+    CODEC_ID_PCM_F32LE, CODEC_ID_PCM_S16LE, CODEC_ID_PCM_S24LE, CODEC_ID_PCM_S32LE,
+};
+use symphonia::core::codecs::audio::AudioCodecParameters;
+
+use crate::error::AudioFileError;
+
+/// Bytes read from the file per block (rounded down to whole frames): large enough that a
+/// read costs little per sample, small enough to stay in the L2 cache while it is converted.
+const READ_BLOCK_BYTES: usize = 256 * 1024;
+/// The chunk ID of a WAV file's sample data.
+const DATA_CHUNK_ID: &[u8; 4] = b"data";
+/// Bytes of a RIFF chunk header (ID and length) before its data.
+const CHUNK_HEADER_BYTES: u64 = 8;
+
+/// A sample format read directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PcmSample {
+    /// 32-bit float.
+    F32,
+    /// 16-bit signed integer.
+    S16,
+    /// 24-bit signed integer, packed in 3 bytes.
+    S24,
+    /// 32-bit signed integer.
+    S32,
+}
+
+impl PcmSample {
+    /// The sample format of a codec read directly, if it is one (no bit shifts: the coded
+    /// width is the container's).
+    pub fn of(params: &AudioCodecParameters) -> Option<Self> {
+        let sample = match params.codec {
+            CODEC_ID_PCM_F32LE => PcmSample::F32,
+            CODEC_ID_PCM_S16LE => PcmSample::S16,
+            CODEC_ID_PCM_S24LE => PcmSample::S24,
+            CODEC_ID_PCM_S32LE => PcmSample::S32,
+            _ => return None,
+        };
+        let bits = 8 * sample.bytes() as u32;
+        let full_width = |width: Option<u32>| width.is_none_or(|w| w == bits);
+        let one_frame_blocks = params.frames_per_block.is_none_or(|f| f == 1);
+        (full_width(params.bits_per_sample)
+            && full_width(params.bits_per_coded_sample)
+            && one_frame_blocks)
+            .then_some(sample)
+    }
+
+    /// Bytes per sample.
+    pub fn bytes(self) -> usize {
+        match self {
+            PcmSample::S16 => 2,
+            PcmSample::S24 => 3,
+            PcmSample::F32 | PcmSample::S32 => 4,
+        }
+    }
+}
+
+/// The sample data of a WAV file, read block by block.
+pub struct PcmStream {
+    /// The file, positioned in the data chunk.
+    file: File,
+    /// Sample format.
+    sample: PcmSample,
+    /// Bytes per frame (all channels).
+    frame_bytes: usize,
+    /// Bytes of whole frames left in the data chunk.
+    remaining_bytes: u64,
+    /// Bytes read per block: whole frames, about [`READ_BLOCK_BYTES`].
+    block_bytes: usize,
+    /// The bytes of the current block.
+    buffer: Vec<u8>,
+}
+
+impl PcmStream {
+    /// Opens `path` at `data_start` (where symphonia found the data chunk) if the chunk header
+    /// just before it is a data chunk of `declared_frames` whole frames; `None` if anything
+    /// disagrees (a chunk of unknown length included), so the caller decodes as usual.
+    pub fn open(
+        path: &Path,
+        data_start: u64,
+        sample: PcmSample,
+        num_channels: usize,
+        declared_frames: u64,
+    ) -> Option<Self> {
+        let frame_bytes = sample.bytes() * num_channels;
+        let mut file = File::open(path).ok()?;
+        file.seek(SeekFrom::Start(data_start.checked_sub(CHUNK_HEADER_BYTES)?))
+            .ok()?;
+        let mut header = [0u8; CHUNK_HEADER_BYTES as usize];
+        file.read_exact(&mut header).ok()?;
+        if &header[..4] != DATA_CHUNK_ID {
+            return None;
+        }
+        let chunk_len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        let whole_frames = u64::from(chunk_len) / frame_bytes as u64;
+        if whole_frames != declared_frames {
+            return None;
+        }
+        let block_bytes = (READ_BLOCK_BYTES / frame_bytes).max(1) * frame_bytes;
+        Some(Self {
+            file,
+            sample,
+            frame_bytes,
+            remaining_bytes: whole_frames * frame_bytes as u64,
+            block_bytes,
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Reads the next block of at most `max_frames` frames (at least one) and appends them to
+    /// `planes` (one per channel). Returns the number of frames appended, 0 at the end of the
+    /// data. A file that ends inside the data chunk its header declares is
+    /// [`AudioFileError::TruncatedData`], as symphonia reports it.
+    pub fn append_block(
+        &mut self,
+        planes: &mut [Vec<f32>],
+        max_frames: usize,
+    ) -> Result<usize, AudioFileError> {
+        let max_bytes = max_frames.max(1).saturating_mul(self.frame_bytes);
+        let wanted = self
+            .remaining_bytes
+            .min(self.block_bytes.min(max_bytes) as u64) as usize;
+        self.buffer.resize(wanted, 0);
+        let mut filled = 0;
+        while filled < wanted {
+            match self.file.read(&mut self.buffer[filled..]) {
+                Ok(0) => break,
+                Ok(count) => filled += count,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(AudioFileError::Read(e)),
+            }
+        }
+        if filled < wanted {
+            return Err(AudioFileError::TruncatedData);
+        }
+        self.remaining_bytes -= wanted as u64;
+        let bytes = &self.buffer[..wanted];
+        let frames = wanted / self.frame_bytes;
+        match self.sample {
+            PcmSample::F32 => extend_planes(bytes, planes, f32::from_le_bytes),
+            PcmSample::S16 => extend_planes(bytes, planes, |b: [u8; 2]| {
+                f32::from(i16::from_le_bytes(b)) / 32_768.0
+            }),
+            PcmSample::S24 => extend_planes(bytes, planes, |b: [u8; 3]| {
+                // Sign-extended by the arithmetic shift, as symphonia's `read_i24`.
+                (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+            }),
+            PcmSample::S32 => extend_planes(bytes, planes, |b: [u8; 4]| {
+                (f64::from(i32::from_le_bytes(b)) / 2_147_483_648.0) as f32
+            }),
+        }
+        Ok(frames)
+    }
+}
+
+/// Appends the interleaved frames in `bytes` (samples of `B` bytes) to `planes`, one plane per
+/// channel, each sample converted by `convert`.
+#[inline(always)]
+fn extend_planes<const B: usize>(
+    bytes: &[u8],
+    planes: &mut [Vec<f32>],
+    convert: impl Fn([u8; B]) -> f32,
+) {
+    let frame_bytes = B * planes.len();
+    for (channel, plane) in planes.iter_mut().enumerate() {
+        let at = channel * B;
+        plane.extend(bytes.chunks_exact(frame_bytes).map(|frame| {
+            let mut sample = [0u8; B];
+            sample.copy_from_slice(&frame[at..at + B]);
+            convert(sample)
+        }));
+    }
+}
+
+#[cfg(test)]
+#[path = "pcm_tests.rs"]
+mod tests;
