@@ -123,7 +123,9 @@ impl ChunkEncoder {
         mut buffer: Vec<u8>,
     ) -> Result<EncodedChunk, FileError> {
         let frames = channels.first().map_or(0, |c| c.len());
-        buffer.clear();
+        if self.format.bits != BitsArg::Float32 {
+            buffer.clear();
+        }
         let mut chunk = EncodedChunk {
             first_frame,
             frames,
@@ -133,14 +135,9 @@ impl ChunkEncoder {
         let interleaved_len = frames * self.num_channels;
         match (self.format.bits, &self.flac) {
             (BitsArg::Float32, _) => {
+                // Every byte is overwritten: a reused buffer of the same length costs no memset.
                 chunk.bytes.resize(interleaved_len * FLOAT_BYTES, 0);
-                let frame_bytes = self.num_channels * FLOAT_BYTES;
-                for (channel, plane) in channels.iter().enumerate() {
-                    let at = channel * FLOAT_BYTES;
-                    for (out, sample) in chunk.bytes.chunks_exact_mut(frame_bytes).zip(*plane) {
-                        out[at..at + FLOAT_BYTES].copy_from_slice(&sample.to_le_bytes());
-                    }
-                }
+                interleave_f32(channels, &mut chunk.bytes);
             }
             (bits, None) => {
                 let samples = quantize(channels, first_frame, bits, &mut chunk.clipped_samples);
@@ -156,6 +153,35 @@ impl ChunkEncoder {
             }
         }
         Ok(chunk)
+    }
+}
+
+/// Writes planar `channels` into `bytes` as interleaved little-endian 32-bit floats (one pass
+/// over the output for mono and stereo).
+fn interleave_f32(channels: &[&[f32]], bytes: &mut [u8]) {
+    match channels {
+        [mono] => {
+            for (out, sample) in bytes.chunks_exact_mut(FLOAT_BYTES).zip(*mono) {
+                out.copy_from_slice(&sample.to_le_bytes());
+            }
+        }
+        [left, right] => {
+            let frames = bytes.chunks_exact_mut(2 * FLOAT_BYTES);
+            for ((out, l), r) in frames.zip(*left).zip(*right) {
+                let (out_l, out_r) = out.split_at_mut(FLOAT_BYTES);
+                out_l.copy_from_slice(&l.to_le_bytes());
+                out_r.copy_from_slice(&r.to_le_bytes());
+            }
+        }
+        _ => {
+            let frame_bytes = channels.len() * FLOAT_BYTES;
+            for (channel, plane) in channels.iter().enumerate() {
+                let at = channel * FLOAT_BYTES;
+                for (out, sample) in bytes.chunks_exact_mut(frame_bytes).zip(*plane) {
+                    out[at..at + FLOAT_BYTES].copy_from_slice(&sample.to_le_bytes());
+                }
+            }
+        }
     }
 }
 
@@ -238,6 +264,27 @@ mod tests {
         let other: Vec<f32> = (0..100_000).map(|i| tpdf(0, i)).collect();
         let product = values.iter().zip(&other).map(|(a, b)| a * b).sum::<f32>();
         assert!((product / values.len() as f32).abs() < 0.005);
+    }
+
+    #[test]
+    fn float_frames_are_interleaved_little_endian_for_any_channel_count() {
+        for num_channels in 1..=3 {
+            let planes: Vec<Vec<f32>> = (0..num_channels)
+                .map(|c| (0..50).map(|i| tpdf(c, i) + c as f32).collect())
+                .collect();
+            let views: Vec<&[f32]> = planes.iter().map(Vec::as_slice).collect();
+            let format = OutputFormat {
+                container: Container::Wav,
+                bits: BitsArg::Float32,
+            };
+            let encoder = ChunkEncoder::new(format, 48_000, num_channels).unwrap();
+            // A used buffer, longer than needed and full of other bytes.
+            let bytes = encoder.encode(&views, 0, vec![0xAB; 1_000]).unwrap().bytes;
+            let expected: Vec<u8> = (0..50)
+                .flat_map(|i| planes.iter().flat_map(move |p| p[i].to_le_bytes()))
+                .collect();
+            assert_eq!(bytes, expected, "{num_channels} channels");
+        }
     }
 
     #[test]
