@@ -20,6 +20,7 @@ mod progress;
 mod render;
 mod report;
 mod segments;
+mod split;
 
 use std::process::ExitCode;
 

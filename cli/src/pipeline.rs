@@ -1,22 +1,16 @@
 //! Rendering a file's segments: in order on one engine (sequential), or on every thread of
-//! the pool with one reset engine per segment (split), decoding the next wave of segments and
-//! writing the previous one while the current one renders.
+//! the pool with one engine per thread, reset for every segment (split, `split.rs`).
 
 use std::ops::Range;
-use std::sync::Mutex;
 
 use bark_eq_dsp::{Engine, EqSettings};
-use rayon::prelude::*;
 
 use crate::encode::{ChunkEncoder, EncodedChunk};
 use crate::error::FileError;
 use crate::loudness::Meter;
 use crate::output::OutputFile;
 use crate::segments::{Feeder, Segment, SegmentPlan, Spare};
-
-/// Segments per pool thread in one wave of a split render (2: a thread that finishes early
-/// finds work while the slowest segment of the wave still runs).
-const SEGMENTS_PER_THREAD: usize = 2;
+use crate::split;
 
 /// Where rendered segments go, in order.
 pub struct Sink<'a> {
@@ -41,7 +35,7 @@ pub struct Rendered {
 impl Sink<'_> {
     /// Takes the next rendered segment (segments arrive in file order) and hands back its
     /// buffers.
-    fn take(&mut self, rendered: Rendered) -> Result<Spare, FileError> {
+    pub fn take(&mut self, rendered: Rendered) -> Result<Spare, FileError> {
         if let Some(meter) = self.meter.as_deref_mut() {
             meter.add(&output_views(&rendered.segment, &rendered.range))?;
         }
@@ -65,7 +59,7 @@ fn output_views<'s>(segment: &'s Segment, range: &Range<usize>) -> Vec<&'s [f32]
 }
 
 /// Renders one segment on `engine` and encodes its output.
-fn render_segment(
+pub fn render_segment(
     mut segment: Segment,
     engine: &mut Engine,
     latency: usize,
@@ -88,8 +82,8 @@ fn render_segment(
 }
 
 /// Renders everything `feeder` hands out into `sink`, on `engine` alone (sequential plan) or
-/// on every thread of the current rayon pool (split plan; further engines are made with
-/// `settings`).
+/// on every thread of the current rayon pool (split plan; the other threads' engines are made
+/// with `settings`).
 pub fn run(
     feeder: &mut Feeder<'_>,
     mut engine: Engine,
@@ -104,60 +98,7 @@ pub fn run(
         }
         return Ok(());
     }
-    let (rate_hz, num_channels) = (engine.sample_rate_hz(), engine.num_channels());
-    let engines = Mutex::new(vec![engine]);
-    let encoder = sink.encoder;
-    let render_pooled = |segment: Segment| -> Result<Rendered, FileError> {
-        // A poisoned pool only means another segment panicked; its engines are still whole.
-        let spare = engines.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut engine = match spare {
-            Some(engine) => engine,
-            None => Engine::new(rate_hz, num_channels, settings)?,
-        };
-        let rendered = render_segment(segment, &mut engine, plan.latency, encoder);
-        engines
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(engine);
-        rendered
-    };
-    let wave_len = rayon::current_num_threads() * SEGMENTS_PER_THREAD;
-    let mut current = read_wave(feeder, wave_len)?;
-    let mut finished: Vec<Rendered> = Vec::new();
-    while !current.is_empty() {
-        let (rendered, next) = rayon::join(
-            || {
-                current
-                    .into_par_iter()
-                    .map(render_pooled)
-                    .collect::<Result<Vec<_>, _>>()
-            },
-            || -> Result<Vec<Segment>, FileError> {
-                for done in finished.drain(..) {
-                    feeder.recycle(sink.take(done)?);
-                }
-                read_wave(feeder, wave_len)
-            },
-        );
-        finished = rendered?;
-        current = next?;
-    }
-    for done in finished {
-        sink.take(done)?;
-    }
-    Ok(())
-}
-
-/// Up to `len` next segments.
-fn read_wave(feeder: &mut Feeder<'_>, len: usize) -> Result<Vec<Segment>, FileError> {
-    let mut wave = Vec::with_capacity(len);
-    while wave.len() < len {
-        match feeder.next_segment()? {
-            Some(segment) => wave.push(segment),
-            None => break,
-        }
-    }
-    Ok(wave)
+    split::run(feeder, engine, plan, settings, sink)
 }
 
 #[cfg(test)]
