@@ -63,7 +63,8 @@ struct Shared<'f, 'a, 's, 'k> {
 }
 
 /// Renders everything `feeder` hands out into `sink` on every thread of the current rayon
-/// pool: `engine` on this thread, a new one made with `settings` on each of the others.
+/// pool: `engine` on this thread, a new one made with `settings` (for their FFT size only) on
+/// each of the others.
 pub fn run(
     feeder: &mut Feeder<'_>,
     engine: Engine,
@@ -95,7 +96,7 @@ pub fn run(
         let shared = &shared;
         for _ in 1..threads {
             scope.spawn(move |_| {
-                let result = Engine::new(rate_hz, num_channels, settings)
+                let result = Engine::for_one_fft_size(rate_hz, num_channels, settings)
                     .map_err(FileError::from)
                     .and_then(|engine| shared.work(engine));
                 shared.stop_on_error(result);

@@ -41,9 +41,10 @@ pub enum ProfileReadError {
 }
 
 /// An engine for `reader`'s sample rate and channel count with `settings` in force from the
-/// first sample (settled: no ramp in).
+/// first sample (settled: no ramp in), built for their FFT size only (a file is processed at
+/// one size: a fraction of the set-up time of an engine for every size).
 pub fn engine_for(reader: &AudioReader, settings: &EqSettings) -> Result<Engine, AudioFileError> {
-    Ok(Engine::new(
+    Ok(Engine::for_one_fft_size(
         reader.sample_rate_hz() as f32,
         reader.num_channels(),
         settings,

@@ -403,3 +403,39 @@ fn impulse_response_barely_depends_on_the_position_in_the_frame() {
         }
     }
 }
+
+#[test]
+fn an_engine_built_for_one_fft_size_renders_the_same_bits_and_keeps_its_size() {
+    use bark_eq_dsp::settings::PhaseMode;
+    for (index, fft_size) in FftSize::ALL.into_iter().enumerate() {
+        let mut shaped = settings(MODES[index % 2], fft_size);
+        shaped.band_gains_db = std::array::from_fn(|b| [4.0, -7.0, 0.5, 9.0][b % 4]);
+        shaped.auto_gain = index % 2 == 0;
+        shaped.phase = [PhaseMode::Linear, PhaseMode::ZeroLatency][usize::from(index == 2)];
+        let num_channels = [2, 3][index % 2];
+        let input: Vec<Vec<f32>> = (0..num_channels)
+            .map(|c| mono_white_noise(10 + c as u64, 3 * fft_size.size_at_rate(RATE_HZ) + 77))
+            .collect();
+        let mut all_sizes = engine_with(RATE_HZ, num_channels, &shaped);
+        let mut one_size = Engine::for_one_fft_size(RATE_HZ, num_channels, &shaped).unwrap();
+        assert_eq!(one_size.latency_samples(), all_sizes.latency_samples());
+        let bits = |output: Vec<Vec<f32>>| -> Vec<Vec<u32>> {
+            output
+                .iter()
+                .map(|c| c.iter().map(|x| x.to_bits()).collect())
+                .collect()
+        };
+        let expected = bits(render(&mut all_sizes, &input));
+        assert!(
+            bits(render(&mut one_size, &input)) == expected,
+            "{fft_size:?}"
+        );
+        let other = FftSize::ALL[(index + 1) % FftSize::ALL.len()];
+        let latency = one_size.latency_samples();
+        assert!(!one_size.apply(&EqSettings {
+            fft_size: other,
+            ..shaped
+        }));
+        assert_eq!(one_size.latency_samples(), latency, "{fft_size:?}");
+    }
+}

@@ -15,7 +15,7 @@ impl Engine {
         let len = channels.iter().map(|c| c.len()).min().unwrap_or(0);
         let fft_len = self.fft_len();
         let hop_len = self.hop_len();
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         let mut start = 0;
         while start < len {
             let run = (hop_len - self.position.in_hop).min(len - start);

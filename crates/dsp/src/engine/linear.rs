@@ -14,7 +14,7 @@ impl Engine {
         span: std::ops::Range<usize>,
         stage: ChannelStage,
     ) -> f32 {
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         let at = self.position;
         let delayed = at.history_start(self.fft_len());
         let run = span.len();
@@ -48,7 +48,7 @@ impl Engine {
     /// Filters the frame that ends now in every lane; with `wants_power`, adds the frames'
     /// input power to `frame_power`.
     pub(super) fn linear_frames(&mut self, wants_power: bool) {
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         let at = self.position;
         let num_bins = self.layout().num_bins();
         let frame_power = &mut self.frame_power[..num_bins];

@@ -57,14 +57,18 @@ impl std::error::Error for EngineError {}
 
 /// The spectral equalizer for a fixed sample rate and channel count.
 ///
-/// Everything is allocated in [`Engine::new`] for every FFT size at that rate;
-/// [`Engine::apply`] and [`Engine::process`] never allocate, lock or panic.
+/// Everything is allocated in [`Engine::new`] for every FFT size at that rate (or in
+/// [`Engine::for_one_fft_size`] for one); [`Engine::apply`] and [`Engine::process`] never
+/// allocate, lock or panic.
 pub struct Engine {
     /// Sample rate the engine was built for.
     sample_rate_hz: f32,
-    /// FFT plans for every [`FftSize`] (indexed by [`FftSize::index`]) and shared scratch.
+    /// The only FFT size the engine was built for, if built for one ([`Engine::plan_index`]).
+    only_fft_size: Option<FftSize>,
+    /// FFT plans for every [`FftSize`] built (indexed by [`Engine::plan_index`]) and shared
+    /// scratch.
     filter: SpectralFilter,
-    /// Per-bin tables for every [`FftSize`], same indexing.
+    /// Per-bin tables for every [`FftSize`] built, same indexing.
     layouts: Vec<BinLayout>,
     /// Number of channels.
     num_channels: usize,
@@ -153,18 +157,47 @@ impl Engine {
         num_channels: usize,
         settings: &EqSettings,
     ) -> Result<Self, EngineError> {
+        Self::settled(sample_rate_hz, num_channels, settings, None)
+    }
+
+    /// [`Engine::new`] for rendering with settings whose FFT size never changes (a file
+    /// offline): plans, tables and buffers for `settings.fft_size` only, which takes a
+    /// fraction of the time and memory. It processes exactly as an engine from
+    /// [`Engine::new`]; [`Engine::apply`] changes everything but the FFT size, which stays.
+    pub fn for_one_fft_size(
+        sample_rate_hz: f32,
+        num_channels: usize,
+        settings: &EqSettings,
+    ) -> Result<Self, EngineError> {
+        Self::settled(
+            sample_rate_hz,
+            num_channels,
+            settings,
+            Some(settings.fft_size),
+        )
+    }
+
+    /// The engine built for `only_fft_size` (or every size) with `settings` in force.
+    fn settled(
+        sample_rate_hz: f32,
+        num_channels: usize,
+        settings: &EqSettings,
+        only_fft_size: Option<FftSize>,
+    ) -> Result<Self, EngineError> {
         let with_iir = settings.phase == PhaseMode::ZeroLatency;
-        let mut engine = Self::unsettled(sample_rate_hz, num_channels, with_iir)?;
+        let mut engine = Self::unsettled(sample_rate_hz, num_channels, with_iir, only_fft_size)?;
         engine.apply(settings);
         engine.reset();
         Ok(engine)
     }
 
-    /// The engine with default settings, before [`Engine::reset`] settles them.
+    /// The engine with default settings (and the FFT size it is built for), before
+    /// [`Engine::reset`] settles them.
     fn unsettled(
         sample_rate_hz: f32,
         num_channels: usize,
         with_iir: bool,
+        only_fft_size: Option<FftSize>,
     ) -> Result<Self, EngineError> {
         if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
             return Err(EngineError::UnsupportedSampleRate(sample_rate_hz));
@@ -174,7 +207,11 @@ impl Engine {
         }
         // The kernels choose their instruction set here, off the audio thread.
         crate::kernels::has_avx2_fma();
-        let sizes: Vec<usize> = FftSize::ALL
+        let built = match only_fft_size {
+            Some(size) => vec![size],
+            None => FftSize::ALL.to_vec(),
+        };
+        let sizes: Vec<usize> = built
             .iter()
             .map(|s| s.size_at_rate(sample_rate_hz))
             .collect();
@@ -184,6 +221,7 @@ impl Engine {
         let iir_design = with_iir.then(|| ZeroLatencyDesign::new(sample_rate_hz));
         Ok(Self {
             sample_rate_hz,
+            only_fft_size,
             filter: SpectralFilter::new(&sizes),
             layouts: sizes
                 .iter()
@@ -208,7 +246,7 @@ impl Engine {
             solo: None,
             solo_filter: BandPass::default(),
             solo_states: vec![BandPassState::default(); num_channels],
-            fft_size: FftSize::default(),
+            fft_size: only_fft_size.unwrap_or_default(),
             position: StreamPosition::default(),
             curve: vec![0.0; max_size / 2 + 1],
             compensated: vec![0.0; max_size / 2 + 1],
@@ -245,9 +283,18 @@ impl Engine {
         self.num_channels
     }
 
+    /// Where the current FFT size's plan, tables and weights are: its [`FftSize::index`], or
+    /// 0 in an engine built for one size.
+    fn plan_index(&self) -> usize {
+        match self.only_fft_size {
+            Some(_) => 0,
+            None => self.fft_size.index(),
+        }
+    }
+
     /// Current FFT size N in points (after sample-rate scaling).
     pub fn fft_len(&self) -> usize {
-        self.filter.fft_size(self.fft_size.index())
+        self.filter.fft_size(self.plan_index())
     }
 
     /// Samples between frames, N / 4.
@@ -282,7 +329,7 @@ impl Engine {
 
     /// Per-bin tables of the current FFT size.
     pub fn layout(&self) -> &BinLayout {
-        &self.layouts[self.fft_size.index()]
+        &self.layouts[self.plan_index()]
     }
 
     /// The curve applied to the latest frame: the linear gain per bin the user set, output
@@ -297,13 +344,16 @@ impl Engine {
     /// engine. Returns `true` when the FFT size or the phase mode, and so the latency (or in
     /// Zero latency mode the control rate), changed. Zero latency needs the IIR bank, which
     /// only an engine created in Zero latency mode builds; an engine created Linear stays
-    /// Linear.
+    /// Linear. An engine built for one FFT size ([`Engine::for_one_fft_size`]) keeps it.
     pub fn apply(&mut self, settings: &EqSettings) -> bool {
         let steps = self.ramp_steps();
         let mut settings = settings.clamped();
         if self.iir_design.is_none() {
             // Built Linear: no IIR bank to switch to.
             settings.phase = PhaseMode::Linear;
+        }
+        if let Some(size) = self.only_fft_size {
+            settings.fft_size = size;
         }
         for (ramp, &gain_db) in self.band_ramps.iter_mut().zip(&settings.band_gains_db) {
             ramp.set_target(gain_db, steps);
@@ -522,7 +572,7 @@ impl Engine {
     /// Hands the latest hop's `frame_power` to the analyzer sums and the profile learner,
     /// whichever are on.
     fn feed_frame_power(&mut self) {
-        let layout = &self.layouts[self.fft_size.index()];
+        let layout = &self.layouts[self.plan_index()];
         let frame_power = &self.frame_power[..layout.num_bins()];
         if self.analyzer_enabled {
             for (sum, &power) in self.analyzer_power.iter_mut().zip(frame_power) {
@@ -553,7 +603,7 @@ impl Engine {
         let hop_len = self.hop_len();
         let hop_seconds = hop_len as f32 / self.sample_rate_hz;
         let correction_db = if self.auto_gain_enabled {
-            let size = self.fft_size.index();
+            let size = self.plan_index();
             let num_bins = self.layout().num_bins();
             self.auto_gain
                 .observe(size, &self.frame_power[..num_bins], hop_seconds);
@@ -598,7 +648,7 @@ impl Engine {
     /// while a band is soloed, the curve is unity in that band's bins and silent elsewhere.
     fn rebuild_curve(&mut self, changed: &[bool; NUM_BANDS]) {
         let gains_db: [f32; NUM_BANDS] = std::array::from_fn(|b| self.band_ramps[b].current);
-        let layout = &self.layouts[self.fft_size.index()];
+        let layout = &self.layouts[self.plan_index()];
         let rewritten = match self.solo {
             Some(band) => {
                 let curve = &mut self.curve[..layout.num_bins()];
@@ -618,7 +668,7 @@ impl Engine {
         };
         let num_bins = layout.num_bins();
         let scale = wola_scale(layout.fft_size);
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         if self.solo.is_none() && self.curve_mode == CurveMode::Smooth {
             // What is heard is what is drawn: undo the STFT's smoothing (everywhere, since the
             // compensation of one bin depends on its neighbours; `curve` stays the target).

@@ -15,7 +15,7 @@ impl Engine {
         span: std::ops::Range<usize>,
         stage: ChannelStage,
     ) -> f32 {
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         let at = self.position;
         let run = span.len();
         let (first, second, mid_side) = self.pair_targets();
@@ -73,7 +73,7 @@ impl Engine {
 
     /// Adds the input power of the frame that ends now in every lane to `frame_power`.
     pub(super) fn analysis_frames(&mut self) {
-        let plan = self.fft_size.index();
+        let plan = self.plan_index();
         let at = self.position;
         let num_bins = self.layout().num_bins();
         let frame_power = &mut self.frame_power[..num_bins];
