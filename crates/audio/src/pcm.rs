@@ -165,22 +165,48 @@ impl PcmStream {
 }
 
 /// Appends the interleaved frames in `bytes` (samples of `B` bytes) to `planes`, one plane per
-/// channel, each sample converted by `convert`.
+/// channel, each sample converted by `convert`. Mono and stereo frames have a length known at
+/// compile time, which makes the loops about twice as fast.
 #[inline(always)]
 fn extend_planes<const B: usize>(
     bytes: &[u8],
     planes: &mut [Vec<f32>],
     convert: impl Fn([u8; B]) -> f32,
 ) {
-    let frame_bytes = B * planes.len();
+    match (planes.len(), B) {
+        (1, _) => extend_fixed_frames::<B, B>(bytes.as_chunks::<B>().0, planes, convert),
+        (2, 2) => extend_fixed_frames::<B, 4>(bytes.as_chunks::<4>().0, planes, convert),
+        (2, 3) => extend_fixed_frames::<B, 6>(bytes.as_chunks::<6>().0, planes, convert),
+        (2, 4) => extend_fixed_frames::<B, 8>(bytes.as_chunks::<8>().0, planes, convert),
+        (channels, _) => {
+            let frames = bytes.chunks_exact(B * channels);
+            for (channel, plane) in planes.iter_mut().enumerate() {
+                let at = channel * B;
+                plane.extend(frames.clone().map(|frame| sample_at(frame, at, &convert)));
+            }
+        }
+    }
+}
+
+/// Appends `frames` of `F` bytes (one sample of `B` bytes per plane) to `planes`.
+#[inline(always)]
+fn extend_fixed_frames<const B: usize, const F: usize>(
+    frames: &[[u8; F]],
+    planes: &mut [Vec<f32>],
+    convert: impl Fn([u8; B]) -> f32,
+) {
     for (channel, plane) in planes.iter_mut().enumerate() {
         let at = channel * B;
-        plane.extend(bytes.chunks_exact(frame_bytes).map(|frame| {
-            let mut sample = [0u8; B];
-            sample.copy_from_slice(&frame[at..at + B]);
-            convert(sample)
-        }));
+        plane.extend(frames.iter().map(|frame| sample_at(frame, at, &convert)));
     }
+}
+
+/// The sample of `B` bytes at byte `at` of `frame`, converted.
+#[inline(always)]
+fn sample_at<const B: usize>(frame: &[u8], at: usize, convert: impl Fn([u8; B]) -> f32) -> f32 {
+    let mut sample = [0u8; B];
+    sample.copy_from_slice(&frame[at..at + B]);
+    convert(sample)
 }
 
 #[cfg(test)]
