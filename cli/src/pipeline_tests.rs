@@ -166,6 +166,24 @@ fn split_renders_are_byte_identical_to_one_pass_at_every_fft_size() {
                 );
                 assert!(split == reference, "split, warm-up {warmup}, {what}");
             }
+            // Long segments that shrink to `segment` near the end (as `SegmentPlan::new`
+            // plans them), shared by two and by three threads.
+            for threads in [2, 3] {
+                let shrinking = render(
+                    &input_path,
+                    &dir.path().join("shrinking.wav"),
+                    &settings,
+                    float_wav,
+                    |e| {
+                        SegmentPlan::with_segment_frames(e, 3 * segment, Some(3 * fft_len / 4))
+                            .with_tail(e, segment / 2, threads)
+                    },
+                );
+                assert!(
+                    shrinking == reference,
+                    "shrinking, {threads} threads, {what}"
+                );
+            }
         }
     }
 }

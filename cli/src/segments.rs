@@ -32,6 +32,11 @@ pub const MIN_WARMUP_HOPS: usize = 3;
 const SEGMENT_SECONDS: f64 = 4.0;
 /// Shortest segment, in FFT lengths (keeps the warm-up and lookahead, 2N, under 3 %).
 const SEGMENT_FFT_LENGTHS: usize = 64;
+/// Split mode, near the end of a file: a segment is no longer than this share of what is left
+/// per thread (guided self-scheduling), so that the threads finish together.
+const SHARES_PER_THREAD: u64 = 2;
+/// Split mode: the shortest segment near the end of a file, in FFT lengths.
+const TAIL_SEGMENT_FFT_LENGTHS: usize = 16;
 
 /// Whether a file may be rendered in independent segments whose output is byte-identical to
 /// one pass. True for the STFT engine, whose memory is the N + 3H samples behind a frame. An
@@ -46,8 +51,13 @@ pub fn can_split(engine: &Engine) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct SegmentPlan {
     /// Output frames per segment (the last may be shorter): a multiple of the hop and of the
-    /// FLAC block.
+    /// FLAC block. In split mode the longest, see [`SegmentPlan::segment_len`].
     pub segment_frames: usize,
+    /// Split mode: the shortest segment before the file's last (a multiple of the hop and of
+    /// the FLAC block, at most `segment_frames`).
+    pub tail_frames: usize,
+    /// Split mode: the threads that share the file.
+    pub threads: usize,
     /// The engine's latency N: output frame f is the engine's output frame f + N.
     pub latency: usize,
     /// Split mode: the input frames a fresh engine is fed before a segment's first output
@@ -57,25 +67,65 @@ pub struct SegmentPlan {
 
 impl SegmentPlan {
     /// Segments of at least [`SEGMENT_SECONDS`] and [`SEGMENT_FFT_LENGTHS`] FFT lengths; split
-    /// (warmed up by one FFT length) if `split`, else sequential.
+    /// (warmed up by [`MIN_WARMUP_HOPS`] hops, shrinking to [`TAIL_SEGMENT_FFT_LENGTHS`] FFT
+    /// lengths near the end, shared by the threads of the current rayon pool) if `split`, else
+    /// sequential.
     pub fn new(engine: &Engine, split: bool) -> Self {
         let fft_len = engine.fft_len();
         let seconds = (SEGMENT_SECONDS * f64::from(engine.sample_rate_hz())).ceil() as usize;
-        let granule = engine.hop_len().max(FLAC_BLOCK_FRAMES);
-        let frames = seconds.max(SEGMENT_FFT_LENGTHS * fft_len).div_ceil(granule) * granule;
-        Self::with_segment_frames(engine, frames, split.then_some(fft_len))
+        let frames = seconds.max(SEGMENT_FFT_LENGTHS * fft_len);
+        let warmup = MIN_WARMUP_HOPS * engine.hop_len();
+        Self::with_segment_frames(engine, frames, split.then_some(warmup)).with_tail(
+            engine,
+            TAIL_SEGMENT_FFT_LENGTHS * fft_len,
+            rayon::current_num_threads(),
+        )
     }
 
     /// A plan with the given segment length and warm-up (both rounded up to whole hops and
-    /// FLAC blocks); for tests that cut short signals into many segments.
+    /// FLAC blocks), all segments that long; for tests that cut short signals into many
+    /// segments.
     pub fn with_segment_frames(engine: &Engine, frames: usize, warmup: Option<usize>) -> Self {
         let hop = engine.hop_len();
-        let granule = hop.max(FLAC_BLOCK_FRAMES);
+        let segment_frames = Self::granules(engine, frames);
         Self {
-            segment_frames: frames.max(1).div_ceil(granule) * granule,
+            segment_frames,
+            tail_frames: segment_frames,
+            threads: 1,
             latency: engine.latency_samples() as usize,
             warmup: warmup.map(|w| w.max(MIN_WARMUP_HOPS * hop).div_ceil(hop) * hop),
         }
+    }
+
+    /// The plan with split segments shrinking to `tail_frames` (rounded up to whole hops and
+    /// FLAC blocks) near the end of a file shared by `threads`.
+    pub fn with_tail(self, engine: &Engine, tail_frames: usize, threads: usize) -> Self {
+        Self {
+            tail_frames: Self::granules(engine, tail_frames).min(self.segment_frames),
+            threads: threads.max(1),
+            ..self
+        }
+    }
+
+    /// `frames` rounded up to whole hops and FLAC blocks (at least one).
+    fn granules(engine: &Engine, frames: usize) -> usize {
+        let granule = engine.hop_len().max(FLAC_BLOCK_FRAMES);
+        frames.max(1).div_ceil(granule) * granule
+    }
+
+    /// Output frames of the segment that starts at output frame `start` of a file of
+    /// `total_frames` (if known): `segment_frames`, except in split mode near the end, where
+    /// it is a 1/[`SHARES_PER_THREAD`] share of what is left per thread (not under
+    /// `tail_frames`), so the last segments are short and every thread finishes at about the
+    /// same time. Always a multiple of the hop and of the FLAC block.
+    pub fn segment_len(&self, start: u64, total_frames: Option<u64>) -> usize {
+        let (Some(_), Some(total)) = (self.warmup, total_frames) else {
+            return self.segment_frames;
+        };
+        let share = total.saturating_sub(start) / (self.threads as u64 * SHARES_PER_THREAD);
+        let granule = self.tail_frames as u64;
+        let share = (share.div_ceil(granule) * granule).max(granule);
+        share.min(self.segment_frames as u64) as usize
     }
 }
 
@@ -129,8 +179,8 @@ pub struct Feeder<'a> {
     pending_start: u64,
     /// Input frames in the file, once the end has been reached.
     total_frames: Option<u64>,
-    /// Index of the next segment.
-    next_index: u64,
+    /// First output frame of the next segment.
+    next_output_start: u64,
     /// Measures the input as it is read (`--report`).
     meter: Option<&'a mut Meter>,
     /// Advanced by the input frames read.
@@ -156,7 +206,7 @@ impl<'a> Feeder<'a> {
             pending,
             pending_start: 0,
             total_frames: None,
-            next_index: 0,
+            next_output_start: 0,
             meter,
             progress,
             spare_planes: Vec::new(),
@@ -185,18 +235,20 @@ impl<'a> Feeder<'a> {
             segment_frames,
             latency,
             warmup,
+            ..
         } = self.plan;
-        let index = self.next_index;
-        let output_start = index * segment_frames as u64;
-        self.read_until(output_start + (segment_frames + latency) as u64)?;
+        let output_start = self.next_output_start;
+        let expected_frames = self.total_frames.or(self.reader.expected_frames());
+        let frames = self.plan.segment_len(output_start, expected_frames);
+        self.read_until(output_start + (frames + latency) as u64)?;
         let output_len = match self.total_frames {
             Some(total) if output_start >= total => return Ok(None),
-            Some(total) => (total - output_start).min(segment_frames as u64) as usize,
-            None => segment_frames,
+            Some(total) => (total - output_start).min(frames as u64) as usize,
+            None => frames,
         };
         let input_end = output_start + (output_len + latency) as u64;
         // The next segment's input starts here; keep it, hand out the rest.
-        let next_output = output_start + segment_frames as u64;
+        let next_output = output_start + frames as u64;
         let keep_from = match warmup {
             Some(warmup) => next_output.saturating_sub(warmup as u64),
             None => next_output + latency as u64,
@@ -218,7 +270,7 @@ impl<'a> Feeder<'a> {
             planes.push(taken);
         }
         self.pending_start = keep_from;
-        self.next_index += 1;
+        self.next_output_start = next_output;
         Ok(Some(Segment {
             planes,
             input_start,
@@ -254,5 +306,46 @@ impl<'a> Feeder<'a> {
             self.progress.inc(frames as u64);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bark_eq_dsp::{EqSettings, FftSize};
+
+    #[test]
+    fn split_segments_shrink_near_the_end_to_the_tail_length_and_cover_the_file() {
+        let settings = EqSettings {
+            fft_size: FftSize::N4096,
+            ..EqSettings::default()
+        };
+        let engine = Engine::new(48_000.0, 2, &settings).unwrap();
+        let plan = SegmentPlan::with_segment_frames(&engine, 64 * 4096, Some(3 * 1024)).with_tail(
+            &engine,
+            16 * 4096,
+            2,
+        );
+        let total = 120 * 48_000;
+        let (mut start, mut lengths) = (0u64, Vec::new());
+        while start < total {
+            let len = plan.segment_len(start, Some(total));
+            assert_eq!(len % 4096, 0, "whole hops and FLAC blocks");
+            lengths.push(len);
+            start += len as u64;
+        }
+        // Full segments while a share per thread is larger, then shorter ones down to the tail.
+        assert_eq!(lengths[0], 64 * 4096);
+        assert!(lengths.windows(2).all(|w| w[1] <= w[0]), "{lengths:?}");
+        assert_eq!(*lengths.last().unwrap(), 16 * 4096);
+        assert!(lengths.len() < 32, "{}", lengths.len());
+        // Unknown length or sequential: always the full length.
+        assert_eq!(plan.segment_len(total - 10, None), 64 * 4096);
+        let sequential = SegmentPlan::with_segment_frames(&engine, 64 * 4096, None).with_tail(
+            &engine,
+            16 * 4096,
+            2,
+        );
+        assert_eq!(sequential.segment_len(total - 10, Some(total)), 64 * 4096);
     }
 }

@@ -17,10 +17,11 @@ use crate::error::FileError;
 use crate::pipeline::{render_segment, Rendered, Sink};
 use crate::segments::{Feeder, Segment, SegmentPlan, Spare};
 
-/// Segments a worker may take beyond the oldest one not yet written, per pool thread: enough
-/// that no thread waits while the writer catches up, few enough to bound the memory when a
-/// thread stalls (every segment holds its input and its encoded output).
-const SEGMENTS_AHEAD_PER_THREAD: u64 = 2;
+/// Segments that may be taken beyond the oldest one not yet written, besides one per pool
+/// thread: enough that a thread need not wait while another writes, few enough that a stalled
+/// thread holds up little memory (every segment holds its input and its encoded output, and
+/// fresh buffers cost page faults).
+const SEGMENTS_AHEAD: u64 = 1;
 
 /// The feeder side: who takes the next segment.
 struct Intake<'f, 'a> {
@@ -90,7 +91,7 @@ pub fn run(
         encoder: sink.encoder,
         sink: Mutex::new(sink),
         latency: plan.latency,
-        max_ahead: threads as u64 * SEGMENTS_AHEAD_PER_THREAD,
+        max_ahead: threads as u64 + SEGMENTS_AHEAD,
     };
     rayon::scope(|scope| {
         let shared = &shared;
