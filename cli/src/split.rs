@@ -59,13 +59,15 @@ struct Shared<'f, 'a, 's, 'k> {
     encoder: Option<&'k ChunkEncoder>,
     /// The plan's latency, for rendering.
     latency: usize,
+    /// Sample rate, channels and settings of the other threads' engines.
+    engine_format: (f32, usize, EqSettings),
     /// Segments that may be taken beyond the oldest one not yet written.
     max_ahead: u64,
 }
 
 /// Renders everything `feeder` hands out into `sink` on every thread of the current rayon
 /// pool: `engine` on this thread, a new one made with `settings` (for their FFT size only) on
-/// each of the others.
+/// each of the others once it takes a segment.
 pub fn run(
     feeder: &mut Feeder<'_>,
     engine: Engine,
@@ -74,7 +76,6 @@ pub fn run(
     sink: &mut Sink<'_>,
 ) -> Result<(), FileError> {
     let threads = rayon::current_num_threads();
-    let (rate_hz, num_channels) = (engine.sample_rate_hz(), engine.num_channels());
     let shared = Shared {
         intake: Mutex::new(Intake {
             feeder,
@@ -91,19 +92,15 @@ pub fn run(
         encoder: sink.encoder,
         sink: Mutex::new(sink),
         latency: plan.latency,
+        engine_format: (engine.sample_rate_hz(), engine.num_channels(), *settings),
         max_ahead: threads as u64 + SEGMENTS_AHEAD,
     };
     rayon::scope(|scope| {
         let shared = &shared;
         for _ in 1..threads {
-            scope.spawn(move |_| {
-                let result = Engine::for_one_fft_size(rate_hz, num_channels, settings)
-                    .map_err(FileError::from)
-                    .and_then(|engine| shared.work(engine));
-                shared.stop_on_error(result);
-            });
+            scope.spawn(move |_| shared.stop_on_error(shared.work(None)));
         }
-        shared.stop_on_error(shared.work(engine));
+        shared.stop_on_error(shared.work(Some(engine)));
     });
     let queue = shared.queue.into_inner().unwrap_or_else(|e| e.into_inner());
     match queue.error {
@@ -116,10 +113,19 @@ pub fn run(
 }
 
 impl Shared<'_, '_, '_, '_> {
-    /// One worker: takes, renders and hands in segments until there are none left.
-    fn work(&self, mut engine: Engine) -> Result<(), FileError> {
+    /// One worker: takes, renders and hands in segments until there are none left, on
+    /// `engine` or, from its first segment on, on a new one (a thread that comes late to a
+    /// finished file makes none).
+    fn work(&self, mut engine: Option<Engine>) -> Result<(), FileError> {
         while let Some((index, segment)) = self.take()? {
-            let rendered = render_segment(segment, &mut engine, self.latency, self.encoder)?;
+            let engine = match &mut engine {
+                Some(engine) => engine,
+                None => {
+                    let (rate_hz, num_channels, settings) = &self.engine_format;
+                    engine.insert(Engine::for_one_fft_size(*rate_hz, *num_channels, settings)?)
+                }
+            };
+            let rendered = render_segment(segment, engine, self.latency, self.encoder)?;
             self.hand_in(index, rendered)?;
         }
         Ok(())
