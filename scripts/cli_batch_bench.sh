@@ -4,7 +4,8 @@
 #   - one 10-minute file, WAV and FLAC input
 #   - ten 3-minute files, WAV and FLAC input
 # each with --jobs 1 and --jobs N (N = cores). Prints wall and CPU (user + sys) seconds, the
-# fastest of REPEATS runs each, and real-time factors (audio seconds per wall / CPU second).
+# fastest of REPEATS runs each, real-time factors (audio seconds per wall / CPU second) and
+# the 1-minute load average before each case.
 # Usage: scripts/cli_batch_bench.sh [WORK_DIR] [REPEATS]   (needs ~2.5 GB free in WORK_DIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,28 +50,43 @@ for f in "$work"/in/long/long.wav "$work"/in/tracks/*.wav; do
     [ -e "${f%.wav}.flac" ] || "$bin" render "$f" -o "${f%.wav}.flac" --gains "$flat" --bits 16 -q
 done
 
-# run NAME AUDIO_SECONDS ARGS...: fastest wall and CPU of $repeats runs.
+# time_once ARGS...: wall and CPU (user + sys) seconds of one render, to the 0.1 ms (the
+# resolution of /usr/bin/time, 10 ms, is 7 % of a 0.14 s render).
+time_once() {
+    python3 - "$bin" render "$@" <<'PY'
+import resource, subprocess, sys, time
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True)
+t1 = time.perf_counter()
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+print(f"{t1 - t0:.4f} {cpu:.4f}")
+PY
+}
+
+# run NAME AUDIO_SECONDS ARGS...: fastest wall and CPU of $repeats runs, and the 1-minute load
+# average before them (wall-clock figures mean little above ~0.3 on 2 cores).
 run() {
     local name=$1 audio=$2; shift 2
-    local best_wall=999999 best_cpu=999999
+    local best_wall=999999 best_cpu=999999 load
+    load=$(cut -d' ' -f1 /proc/loadavg)
     for _ in $(seq "$repeats"); do
         rm -rf "$work/out"; mkdir -p "$work/out"
-        local t
-        t=$( { /usr/bin/time -f "%e %U %S" "$bin" render "$@" -o "$work/out" --band 9=+6 -q; } 2>&1 | tail -1)
-        read -r wall user sys <<<"$t"
-        local cpu
-        cpu=$(echo "$user + $sys" | bc -l)
+        local times wall cpu
+        times=$(time_once "$@" -o "$work/out" --band 9=+6 -q)
+        read -r wall cpu <<<"$times"
         best_wall=$(echo "if ($wall < $best_wall) $wall else $best_wall" | bc -l)
         best_cpu=$(echo "if ($cpu < $best_cpu) $cpu else $best_cpu" | bc -l)
     done
-    printf "| %s | %.2f | %.2f | %.0f | %.0f |\n" "$name" "$best_wall" "$best_cpu" \
-        "$(echo "$audio / $best_wall" | bc -l)" "$(echo "$audio / $best_cpu" | bc -l)"
+    printf "| %s | %.3f | %.3f | %.0f | %.0f | %s |\n" "$name" "$best_wall" "$best_cpu" \
+        "$(echo "$audio / $best_wall" | bc -l)" "$(echo "$audio / $best_cpu" | bc -l)" "$load"
 }
 
 echo "$(date -u +%Y-%m-%d) $(uname -m), $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| case | wall s | CPU s (user+sys) | RTF wall | RTF CPU |"
-echo "|---|---|---|---|---|"
+echo "| case | wall s | CPU s (user+sys) | RTF wall | RTF CPU | load before |"
+echo "|---|---|---|---|---|---|"
 for j in 1 "$jobs_n"; do
     run "120 s float WAV, --jobs $j" 120 "$work/in/ref120.wav" --jobs "$j"
 done
