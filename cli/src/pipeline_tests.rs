@@ -12,6 +12,7 @@ use indicatif::ProgressBar;
 use super::{run, Sink};
 use crate::args::BitsArg;
 use crate::encode::{ChunkEncoder, Container, OutputFormat};
+use crate::loudness::Meter;
 use crate::output::OutputFile;
 use crate::segments::{Feeder, SegmentPlan, MIN_WARMUP_HOPS};
 
@@ -93,6 +94,19 @@ fn render(
     format: OutputFormat,
     plan: impl Fn(&Engine) -> SegmentPlan,
 ) -> Vec<u8> {
+    render_measured(path, out, settings, format, plan, false)
+}
+
+/// [`render`], measuring the input if `measure_input` (which makes a split render read the
+/// file in turn, under the feeder's lock, rather than each thread reading its segments).
+fn render_measured(
+    path: &Path,
+    out: &Path,
+    settings: &EqSettings,
+    format: OutputFormat,
+    plan: impl Fn(&Engine) -> SegmentPlan,
+    measure_input: bool,
+) -> Vec<u8> {
     let mut reader = AudioReader::open(path).unwrap();
     let (rate_hz, channels) = (reader.sample_rate_hz(), reader.num_channels());
     let engine = Engine::new(rate_hz as f32, channels, settings).unwrap();
@@ -100,7 +114,12 @@ fn render(
     let encoder = ChunkEncoder::new(format, rate_hz, channels).unwrap();
     let mut file = OutputFile::create(out, rate_hz, channels, format).unwrap();
     let hidden = ProgressBar::hidden();
-    let mut feeder = Feeder::new(&mut reader, plan, None, &hidden);
+    let mut meter = measure_input.then(|| Meter::new(channels, rate_hz).unwrap());
+    let mut feeder = Feeder::new(&mut reader, plan, meter.as_mut(), &hidden);
+    assert_eq!(
+        feeder.random_access().is_some(),
+        plan.warmup.is_some() && !measure_input
+    );
     let mut sink = Sink {
         encoder: Some(&encoder),
         file: Some(&mut file),
@@ -156,15 +175,19 @@ fn split_renders_are_byte_identical_to_one_pass_at_every_fft_size() {
                 |e| SegmentPlan::with_segment_frames(e, segment, None),
             );
             assert!(sequential == reference, "sequential, {what}");
-            for warmup in [fft_len, 3 * fft_len / 4] {
-                let split = render(
+            for (warmup, in_turn) in [(fft_len, false), (3 * fft_len / 4, false), (fft_len, true)] {
+                let split = render_measured(
                     &input_path,
                     &dir.path().join("split.wav"),
                     &settings,
                     float_wav,
                     |e| SegmentPlan::with_segment_frames(e, segment, Some(warmup)),
+                    in_turn,
                 );
-                assert!(split == reference, "split, warm-up {warmup}, {what}");
+                assert!(
+                    split == reference,
+                    "split, warm-up {warmup}, read in turn {in_turn}, {what}"
+                );
             }
             // Long segments that shrink to `segment` near the end (as `SegmentPlan::new`
             // plans them), shared by two and by three threads.

@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use bark_eq_audio::AudioReader;
+use bark_eq_audio::{AudioReader, PcmFrameReader, PcmFrames};
 use bark_eq_dsp::Engine;
 use indicatif::ProgressBar;
 
@@ -143,6 +143,9 @@ pub struct Segment {
     pub fresh: bool,
     /// A spare buffer for the encoded output.
     pub bytes: Vec<u8>,
+    /// Input frames still to be read into the (empty) planes by the thread that renders the
+    /// segment ([`Segment::read_input`]); `None` once they hold the input.
+    pub unread_frames: Option<usize>,
 }
 
 /// The buffers of a written segment, for the next ones.
@@ -154,6 +157,22 @@ pub struct Spare {
 }
 
 impl Segment {
+    /// Reads the segment's input with `reader` if it was handed out unread (a file read in any
+    /// order, [`Feeder::random_access`]), silence past the end of the file.
+    pub fn read_input(&mut self, reader: &mut PcmFrameReader) -> Result<(), FileError> {
+        if let Some(frames) = self.unread_frames.take() {
+            for plane in &mut self.planes {
+                // One allocation (none for a recycled plane), not a doubling per read block.
+                plane.reserve(frames);
+            }
+            reader.read(self.input_start, frames, &mut self.planes)?;
+            for plane in &mut self.planes {
+                plane.resize(frames, 0.0);
+            }
+        }
+        Ok(())
+    }
+
     /// Renders the segment in place with `engine` (reset first if the segment is fresh) and
     /// returns where its output frames are in `planes`.
     pub fn render(&mut self, engine: &mut Engine, latency: usize) -> Range<usize> {
@@ -189,6 +208,9 @@ pub struct Feeder<'a> {
     spare_planes: Vec<Vec<f32>>,
     /// Byte buffers of written segments.
     spare_bytes: Vec<Vec<u8>>,
+    /// Split mode, no input meter, a file that can be read in any order: segments are handed
+    /// out unread, and the thread that renders one reads its input, outside any lock.
+    random_access: Option<PcmFrames>,
 }
 
 impl<'a> Feeder<'a> {
@@ -200,6 +222,9 @@ impl<'a> Feeder<'a> {
         progress: &'a ProgressBar,
     ) -> Self {
         let pending = vec![Vec::new(); reader.num_channels()];
+        let random_access = reader
+            .random_access()
+            .filter(|_| plan.warmup.is_some() && meter.is_none());
         Self {
             reader,
             plan,
@@ -211,7 +236,14 @@ impl<'a> Feeder<'a> {
             progress,
             spare_planes: Vec::new(),
             spare_bytes: Vec::new(),
+            random_access,
         }
+    }
+
+    /// Where the file's frames are, if segments are handed out unread (split mode, no input
+    /// meter, uncompressed WAV): the threads read them with readers of their own.
+    pub fn random_access(&self) -> Option<&PcmFrames> {
+        self.random_access.as_ref()
     }
 
     /// Takes back the buffers of a written segment.
@@ -238,6 +270,9 @@ impl<'a> Feeder<'a> {
             ..
         } = self.plan;
         let output_start = self.next_output_start;
+        if let Some(total) = self.random_access.as_ref().map(PcmFrames::frames) {
+            return Ok(self.next_unread(output_start, total));
+        }
         let expected_frames = self.total_frames.or(self.reader.expected_frames());
         let frames = self.plan.segment_len(output_start, expected_frames);
         self.read_until(output_start + (frames + latency) as u64)?;
@@ -278,7 +313,39 @@ impl<'a> Feeder<'a> {
             output_len,
             fresh: warmup.is_some(),
             bytes: self.spare_bytes.pop().unwrap_or_default(),
+            unread_frames: None,
         }))
+    }
+
+    /// The next split segment of a file of `total` frames read in any order, from output
+    /// frame `output_start`, handed out unread; `None` after the last.
+    fn next_unread(&mut self, output_start: u64, total: u64) -> Option<Segment> {
+        if output_start >= total {
+            self.total_frames = Some(total);
+            return None;
+        }
+        let frames = self.plan.segment_len(output_start, Some(total));
+        let output_len = (total - output_start).min(frames as u64) as usize;
+        let input_start = output_start.saturating_sub(self.plan.warmup.unwrap_or(0) as u64);
+        let input_end = output_start + (output_len + self.plan.latency) as u64;
+        let planes = (0..self.pending.len())
+            .map(|_| {
+                let mut plane = self.spare_planes.pop().unwrap_or_default();
+                plane.clear();
+                plane
+            })
+            .collect();
+        self.next_output_start = output_start + frames as u64;
+        self.progress.inc(output_len as u64);
+        Some(Segment {
+            planes,
+            input_start,
+            output_start,
+            output_len,
+            fresh: true,
+            bytes: self.spare_bytes.pop().unwrap_or_default(),
+            unread_frames: Some((input_end - input_start) as usize),
+        })
     }
 
     /// Decodes until `pending` reaches input frame `end` or the file ends.

@@ -2,7 +2,9 @@
 //! takes the next segment from the feeder (decoding it), renders and encodes it and hands it
 //! in; whoever hands in the segment that is next in file order writes it, and every later one
 //! already done. Decoding, rendering, encoding and writing so overlap on all threads with no
-//! barrier between rounds of segments, and the file is still written in order.
+//! barrier between rounds of segments, and the file is still written in order. An
+//! uncompressed WAV file is not even decoded under the feeder's lock: the feeder hands out
+//! segments unread and each worker reads its segment's input with a file handle of its own.
 //!
 //! Two locks, always taken in this order: the intake (the feeder) and the queue (segments
 //! done, the next one to write, spare buffers). The writer holds neither while it writes.
@@ -10,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use bark_eq_audio::PcmFrames;
 use bark_eq_dsp::{Engine, EqSettings};
 
 use crate::encode::ChunkEncoder;
@@ -61,6 +64,8 @@ struct Shared<'f, 'a, 's, 'k> {
     latency: usize,
     /// Sample rate, channels and settings of the other threads' engines.
     engine_format: (f32, usize, EqSettings),
+    /// Where the input is, if every thread reads its segments' input itself.
+    random_access: Option<PcmFrames>,
     /// Segments that may be taken beyond the oldest one not yet written.
     max_ahead: u64,
 }
@@ -76,6 +81,7 @@ pub fn run(
     sink: &mut Sink<'_>,
 ) -> Result<(), FileError> {
     let threads = rayon::current_num_threads();
+    let random_access = feeder.random_access().cloned();
     let shared = Shared {
         intake: Mutex::new(Intake {
             feeder,
@@ -93,6 +99,7 @@ pub fn run(
         sink: Mutex::new(sink),
         latency: plan.latency,
         engine_format: (engine.sample_rate_hz(), engine.num_channels(), *settings),
+        random_access,
         max_ahead: threads as u64 + SEGMENTS_AHEAD,
     };
     rayon::scope(|scope| {
@@ -117,7 +124,15 @@ impl Shared<'_, '_, '_, '_> {
     /// `engine` or, from its first segment on, on a new one (a thread that comes late to a
     /// finished file makes none).
     fn work(&self, mut engine: Option<Engine>) -> Result<(), FileError> {
-        while let Some((index, segment)) = self.take()? {
+        let mut reader = None;
+        while let Some((index, mut segment)) = self.take()? {
+            if let Some(frames) = &self.random_access {
+                let reader = match &mut reader {
+                    Some(reader) => reader,
+                    None => reader.insert(frames.reader()?),
+                };
+                segment.read_input(reader)?;
+            }
             let engine = match &mut engine {
                 Some(engine) => engine,
                 None => {

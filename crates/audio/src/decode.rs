@@ -13,7 +13,7 @@ use symphonia::core::io::{MediaSourceStream, ReadBytes};
 use symphonia::core::meta::MetadataOptions;
 
 use crate::error::AudioFileError;
-use crate::pcm::{PcmSample, PcmStream};
+use crate::pcm::{PcmFrames, PcmSample, PcmStream};
 
 /// Extensions of the audio files [`AudioReader`] decodes. It goes by the content, not the name;
 /// these name the files in a file dialog's filter.
@@ -149,6 +149,15 @@ impl AudioReader {
     /// Number of channels.
     pub fn num_channels(&self) -> usize {
         self.num_channels
+    }
+
+    /// Where the frames are, if they can be read in any order by readers of their own
+    /// (uncompressed WAV): for a split render whose threads read their segments themselves.
+    pub fn random_access(&self) -> Option<PcmFrames> {
+        match &self.source {
+            Source::Pcm(stream) => Some(stream.frames().clone()),
+            Source::Codec(_) => None,
+        }
     }
 
     /// Whether the samples are read directly from an uncompressed WAV file's data chunk.

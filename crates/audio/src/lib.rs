@@ -11,6 +11,7 @@ pub mod profile;
 
 pub use decode::{AudioReader, AUDIO_EXTENSIONS};
 pub use error::AudioFileError;
+pub use pcm::{PcmFrameReader, PcmFrames};
 pub use profile::{
     analysis_engine, analyze_reader, engine_for, is_profile_json, learn_file, profile_of_files,
     read_profile, ProfileReadError, PROFILE_EXTENSION,

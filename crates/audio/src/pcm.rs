@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use symphonia::core::codecs::audio::well_known::{
     CODEC_ID_PCM_F32LE, CODEC_ID_PCM_S16LE, CODEC_ID_PCM_S24LE, CODEC_ID_PCM_S32LE,
@@ -66,10 +66,100 @@ impl PcmSample {
     }
 }
 
+/// Where an uncompressed WAV file's frames are: enough to read any of them through a file
+/// handle of one's own ([`PcmFrames::reader`]), so that the threads of a split render each read
+/// their segments' input without sharing a read position.
+#[derive(Debug, Clone)]
+pub struct PcmFrames {
+    /// The file.
+    path: PathBuf,
+    /// Byte offset of the first frame.
+    data_start: u64,
+    /// Sample format.
+    sample: PcmSample,
+    /// Channels per frame.
+    num_channels: usize,
+    /// Whole frames in the data chunk.
+    frames: u64,
+}
+
+impl PcmFrames {
+    /// Whole frames in the file.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Bytes per frame (all channels).
+    fn frame_bytes(&self) -> usize {
+        self.sample.bytes() * self.num_channels
+    }
+
+    /// Bytes per read: whole frames, about [`READ_BLOCK_BYTES`].
+    fn block_bytes(&self) -> usize {
+        (READ_BLOCK_BYTES / self.frame_bytes()).max(1) * self.frame_bytes()
+    }
+
+    /// A reader of these frames with a file handle of its own.
+    pub fn reader(&self) -> Result<PcmFrameReader, AudioFileError> {
+        Ok(PcmFrameReader {
+            file: File::open(&self.path).map_err(AudioFileError::from_open)?,
+            frames: self.clone(),
+            buffer: Vec::new(),
+        })
+    }
+}
+
+/// Reads any frames of an uncompressed WAV file ([`PcmFrames::reader`]).
+pub struct PcmFrameReader {
+    /// The file, positioned anywhere.
+    file: File,
+    /// Where the frames are.
+    frames: PcmFrames,
+    /// The bytes of the current block.
+    buffer: Vec<u8>,
+}
+
+impl PcmFrameReader {
+    /// Appends frames `start..start + count` of the file (fewer at its end) to `planes` (one
+    /// per channel) and returns how many. A file shorter than its header declares is
+    /// [`AudioFileError::TruncatedData`].
+    pub fn read(
+        &mut self,
+        start: u64,
+        count: usize,
+        planes: &mut [Vec<f32>],
+    ) -> Result<usize, AudioFileError> {
+        let frame_bytes = self.frames.frame_bytes();
+        let count = self.frames.frames.saturating_sub(start).min(count as u64) as usize;
+        let offset = self.frames.data_start + start * frame_bytes as u64;
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .map_err(AudioFileError::Read)?;
+        let block_frames = self.frames.block_bytes() / frame_bytes;
+        let mut left = count;
+        while left > 0 {
+            let frames = left.min(block_frames);
+            self.buffer.resize(frames * frame_bytes, 0);
+            self.file.read_exact(&mut self.buffer).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                    AudioFileError::TruncatedData
+                } else {
+                    AudioFileError::Read(e)
+                }
+            })?;
+            convert(self.frames.sample, &self.buffer, planes);
+            left -= frames;
+        }
+        Ok(count)
+    }
+}
+
 /// The sample data of a WAV file, read block by block.
 pub struct PcmStream {
     /// The file, positioned in the data chunk.
     file: File,
+    /// Where the frames are.
+    frames: PcmFrames,
     /// Sample format.
     sample: PcmSample,
     /// Bytes per frame (all channels).
@@ -107,15 +197,27 @@ impl PcmStream {
         if whole_frames != declared_frames {
             return None;
         }
-        let block_bytes = (READ_BLOCK_BYTES / frame_bytes).max(1) * frame_bytes;
+        let frames = PcmFrames {
+            path: path.to_path_buf(),
+            data_start,
+            sample,
+            num_channels,
+            frames: whole_frames,
+        };
         Some(Self {
             file,
+            block_bytes: frames.block_bytes(),
+            frames,
             sample,
             frame_bytes,
             remaining_bytes: whole_frames * frame_bytes as u64,
-            block_bytes,
             buffer: Vec::new(),
         })
+    }
+
+    /// Where the frames are, for readers of their own.
+    pub fn frames(&self) -> &PcmFrames {
+        &self.frames
     }
 
     /// Reads the next block of at most `max_frames` frames (at least one) and appends them to
@@ -147,20 +249,26 @@ impl PcmStream {
         self.remaining_bytes -= wanted as u64;
         let bytes = &self.buffer[..wanted];
         let frames = wanted / self.frame_bytes;
-        match self.sample {
-            PcmSample::F32 => extend_planes(bytes, planes, f32::from_le_bytes),
-            PcmSample::S16 => extend_planes(bytes, planes, |b: [u8; 2]| {
-                f32::from(i16::from_le_bytes(b)) / 32_768.0
-            }),
-            PcmSample::S24 => extend_planes(bytes, planes, |b: [u8; 3]| {
-                // Sign-extended by the arithmetic shift, as symphonia's `read_i24`.
-                (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
-            }),
-            PcmSample::S32 => extend_planes(bytes, planes, |b: [u8; 4]| {
-                (f64::from(i32::from_le_bytes(b)) / 2_147_483_648.0) as f32
-            }),
-        }
+        convert(self.sample, bytes, planes);
         Ok(frames)
+    }
+}
+
+/// Appends the interleaved frames of `sample`s in `bytes` to `planes`, with symphonia's
+/// conversions.
+fn convert(sample: PcmSample, bytes: &[u8], planes: &mut [Vec<f32>]) {
+    match sample {
+        PcmSample::F32 => extend_planes(bytes, planes, f32::from_le_bytes),
+        PcmSample::S16 => extend_planes(bytes, planes, |b: [u8; 2]| {
+            f32::from(i16::from_le_bytes(b)) / 32_768.0
+        }),
+        PcmSample::S24 => extend_planes(bytes, planes, |b: [u8; 3]| {
+            // Sign-extended by the arithmetic shift, as symphonia's `read_i24`.
+            (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
+        }),
+        PcmSample::S32 => extend_planes(bytes, planes, |b: [u8; 4]| {
+            (f64::from(i32::from_le_bytes(b)) / 2_147_483_648.0) as f32
+        }),
     }
 }
 

@@ -224,3 +224,41 @@ fn a_partial_frame_at_the_end_of_the_data_is_ignored_as_symphonia_does() {
     assert_eq!(direct[0].len(), 5_000);
     assert!(direct == decoded);
 }
+
+#[test]
+fn frames_read_in_any_order_by_a_reader_of_their_own_are_the_frames_read_in_turn() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let layout = Layout {
+        format_code: 1,
+        channels: 2,
+        bits: 24,
+        extensible: true,
+    };
+    let path = dir.path().join("a.wav");
+    let frames = 70_001;
+    std::fs::write(&path, wav_bytes(layout, &noise_bytes(6 * frames, 11), true)).expect("write");
+    let (in_turn, _) = read_all(&path, true).expect("in turn");
+    let reader = AudioReader::open(&path).expect("open");
+    let access = reader.random_access().expect("direct");
+    assert_eq!(access.frames(), frames as u64);
+    let mut random = access.reader().expect("reader");
+    // Backwards, overlapping, across read blocks, and past the end.
+    for (start, count) in [(60_000, 20_000), (0, 50_000), (12_345, 1), (33_000, 40_000)] {
+        let mut planes = vec![Vec::new(); 2];
+        let read = random.read(start, count, &mut planes).expect("read");
+        let end = (start as usize + count).min(frames);
+        assert_eq!(read, end - start as usize);
+        for (plane, all) in planes.iter().zip(&in_turn) {
+            let bits: Vec<u32> = plane.iter().map(|x| x.to_bits()).collect();
+            assert!(bits[..] == all[start as usize..end], "{start} + {count}");
+        }
+    }
+    // A file cut short of its declared data: the same error as reading in turn.
+    let whole = std::fs::read(&path).expect("read");
+    std::fs::write(&path, &whole[..whole.len() / 2]).expect("cut");
+    let mut planes = vec![Vec::new(); 2];
+    let error = random
+        .read(60_000, 100, &mut planes)
+        .expect_err("truncated");
+    assert!(matches!(error, AudioFileError::TruncatedData), "{error}");
+}
