@@ -27,6 +27,18 @@ struct Layout {
     extensible: bool,
 }
 
+impl Layout {
+    /// The plain (not extensible) format chunk.
+    fn plain(format_code: u16, channels: u16, bits: u16) -> Self {
+        Self {
+            format_code,
+            channels,
+            bits,
+            extensible: false,
+        }
+    }
+}
+
 /// A WAV file of `data` (interleaved sample bytes) in `layout`, with a LIST chunk after the
 /// data if `trailing_chunk`.
 fn wav_bytes(layout: Layout, data: &[u8], trailing_chunk: bool) -> Vec<u8> {
@@ -140,12 +152,7 @@ fn wav_data_read_directly_has_the_bits_symphonia_decodes() {
 #[test]
 fn next_block_reads_the_same_frames_as_append_block() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let layout = Layout {
-        format_code: 1,
-        channels: 2,
-        bits: 16,
-        extensible: false,
-    };
+    let layout = Layout::plain(1, 2, 16);
     let path = dir.path().join("a.wav");
     std::fs::write(
         &path,
@@ -167,12 +174,7 @@ fn next_block_reads_the_same_frames_as_append_block() {
 #[test]
 fn a_truncated_data_chunk_is_the_same_error_read_directly_or_decoded() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let layout = Layout {
-        format_code: 3,
-        channels: 2,
-        bits: 32,
-        extensible: false,
-    };
+    let layout = Layout::plain(3, 2, 32);
     let whole = wav_bytes(layout, &noise_bytes(8 * 50_000, 3), false);
     // Cut at a frame boundary: the header still declares 50 000 frames.
     let path = dir.path().join("cut.wav");
@@ -189,12 +191,7 @@ fn a_truncated_data_chunk_is_the_same_error_read_directly_or_decoded() {
 #[test]
 fn a_data_chunk_of_unknown_length_is_left_to_symphonia() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let layout = Layout {
-        format_code: 1,
-        channels: 2,
-        bits: 16,
-        extensible: false,
-    };
+    let layout = Layout::plain(1, 2, 16);
     // A streamed WAV (ffmpeg to a pipe): RIFF and data lengths unknown (u32::MAX).
     let mut bytes = wav_bytes(layout, &noise_bytes(4 * 1_000, 4), false);
     bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
@@ -209,12 +206,7 @@ fn a_data_chunk_of_unknown_length_is_left_to_symphonia() {
 #[test]
 fn a_partial_frame_at_the_end_of_the_data_is_ignored_as_symphonia_does() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let layout = Layout {
-        format_code: 1,
-        channels: 2,
-        bits: 24,
-        extensible: false,
-    };
+    let layout = Layout::plain(1, 2, 24);
     let path = dir.path().join("odd.wav");
     let data = noise_bytes(6 * 5_000 + 4, 5);
     std::fs::write(&path, wav_bytes(layout, &data, true)).expect("write");
