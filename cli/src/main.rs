@@ -15,6 +15,7 @@ mod matching;
 mod output;
 mod paths;
 mod pipeline;
+mod positional;
 mod preset;
 mod progress;
 mod render;

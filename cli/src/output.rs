@@ -3,7 +3,9 @@
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hound::{SampleFormat, WavSpec, WavWriter};
 use tempfile::TempPath;
@@ -22,6 +24,11 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 const RIFF_SIZE_OFFSET: u64 = 4;
 /// Bytes of the RIFF header before the size counts ("RIFF" and the size itself).
 const RIFF_PREAMBLE_BYTES: u64 = 8;
+/// Appended bytes handed to the disk at a time ([`start_writeback`]): few enough that the
+/// `fsync` before the rename waits for little, many enough that the submissions cost little
+/// (on a virtual machine each one is an exit to the host: blocks of 128 KiB, each handed over,
+/// made a 120 s stereo float render with `--jobs 2` 110 ms instead of 82 ms).
+pub const WRITEBACK_BYTES: u64 = 2 << 20;
 
 /// What the header needs to know at the end.
 enum Header {
@@ -49,8 +56,12 @@ pub struct OutputFile {
     header: Header,
     /// Bytes before the audio data (the header as first written).
     data_start: u64,
+    /// Bytes per frame of WAV sample data.
+    frame_bytes: u64,
     /// Bytes of audio data written after the header.
     data_bytes: u64,
+    /// Offset from which appended bytes have not been handed to the disk yet.
+    unsynced_from: u64,
     /// Frames written.
     frames: u64,
     /// Integer samples clipped so far.
@@ -105,7 +116,9 @@ impl OutputFile {
             final_path: final_path.to_path_buf(),
             header,
             data_start: header_bytes.len() as u64,
+            frame_bytes: (num_channels * format.bytes_per_sample()) as u64,
             data_bytes: 0,
+            unsynced_from: header_bytes.len() as u64,
             frames: 0,
             clipped_samples: 0,
         })
@@ -117,22 +130,37 @@ impl OutputFile {
         self.file
             .write_all(&chunk.bytes)
             .map_err(|source| self.write_error(source))?;
-        start_writeback(&self.file, self.data_start + self.data_bytes, &chunk.bytes);
         self.data_bytes += chunk.bytes.len() as u64;
+        let end = self.data_start + self.data_bytes;
+        if end - self.unsynced_from >= WRITEBACK_BYTES {
+            start_writeback(&self.file, self.unsynced_from..end);
+            self.unsynced_from = end;
+        }
         self.frames += chunk.frames as u64;
         self.clipped_samples += chunk.clipped_samples;
         if let (Header::Flac(info), Some(flac)) = (&mut self.header, &chunk.flac) {
             info.add(chunk.frames, flac);
         }
         if let Header::Wav { header_len } = self.header {
-            if header_len - RIFF_PREAMBLE_BYTES + self.data_bytes > u64::from(u32::MAX) {
-                return Err(FileError::unsupported(
-                    "the output exceeds the 4 GiB a WAV file can hold; use --format flac"
-                        .to_string(),
-                ));
-            }
+            check_wav_size(header_len, self.data_bytes)?;
         }
         Ok(())
+    }
+
+    /// A writer of this WAV file's `frames` frames in any order and from any thread, or `None`
+    /// for FLAC (whose frames have no known place before they are encoded). Nothing may have
+    /// been written yet.
+    pub fn positional(&mut self, frames: u64) -> Result<Option<PositionalWriter<'_>>, FileError> {
+        let Header::Wav { header_len } = self.header else {
+            return Ok(None);
+        };
+        debug_assert_eq!(self.frames, 0, "positional writes after appended ones");
+        check_wav_size(header_len, frames * self.frame_bytes)?;
+        Ok(Some(PositionalWriter {
+            output: self,
+            frames,
+            clipped_samples: AtomicU64::new(0),
+        }))
     }
 
     /// Integer samples clipped so far (float output never clips).
@@ -205,6 +233,81 @@ impl OutputFile {
     }
 }
 
+/// Writes WAV sample data at its place ([`OutputFile::positional`]): every frame exactly once,
+/// in chunks of any order, from any thread.
+pub struct PositionalWriter<'f> {
+    /// The file.
+    output: &'f mut OutputFile,
+    /// Frames the file will hold.
+    frames: u64,
+    /// Integer samples clipped, by all threads.
+    clipped_samples: AtomicU64,
+}
+
+impl PositionalWriter<'_> {
+    /// Writes `chunk` at its first frame's place and returns the bytes of the file it
+    /// covers, for [`PositionalWriter::start_writeback`].
+    pub fn write(&self, chunk: &EncodedChunk) -> Result<Range<u64>, FileError> {
+        let output = &*self.output;
+        debug_assert!(chunk.first_frame + chunk.frames as u64 <= self.frames);
+        let offset = output.data_start + chunk.first_frame * output.frame_bytes;
+        write_all_at(&output.file, &chunk.bytes, offset)
+            .map_err(|source| output.write_error(source))?;
+        self.clipped_samples
+            .fetch_add(chunk.clipped_samples, Ordering::Relaxed);
+        Ok(offset..offset + chunk.bytes.len() as u64)
+    }
+
+    /// Starts writing `bytes` of the file, written by [`PositionalWriter::write`], to disk
+    /// without waiting (a few MiB at a time: each submission has its cost).
+    pub fn start_writeback(&self, bytes: Range<u64>) {
+        start_writeback(&self.output.file, bytes);
+    }
+
+    /// Records that every frame has been written; the file can then be committed.
+    pub fn finish(self) {
+        let output = self.output;
+        output.frames = self.frames;
+        output.data_bytes = self.frames * output.frame_bytes;
+        output.clipped_samples = self.clipped_samples.into_inner();
+    }
+}
+
+/// Refuses WAV sample data beyond what the RIFF sizes (32 bits) can describe.
+fn check_wav_size(header_len: u64, data_bytes: u64) -> Result<(), FileError> {
+    if header_len - RIFF_PREAMBLE_BYTES + data_bytes > u64::from(u32::MAX) {
+        return Err(FileError::unsupported(
+            "the output exceeds the 4 GiB a WAV file can hold; use --format flac".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes all of `bytes` at `offset` without moving the file position.
+#[cfg(unix)]
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+/// Writes all of `bytes` at `offset` (the file position moves, which nothing relies on: a file
+/// written by position is not appended to, and the header patch seeks first).
+#[cfg(windows)]
+fn write_all_at(file: &File, mut bytes: &[u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !bytes.is_empty() {
+        match file.seek_write(bytes, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                bytes = &bytes[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// The header of an empty WAV file of this format, as hound writes it (the sizes are patched
 /// at the end).
 fn wav_header(
@@ -231,13 +334,16 @@ fn wav_header(
     Ok(header.into_inner())
 }
 
-/// Starts writing `bytes`, just written at `offset`, to disk without waiting (Linux), so that
+/// Starts writing `bytes` of the file, just written, to disk without waiting (Linux), so that
 /// the `fsync` before the rename waits for the last chunks only instead of the whole file.
 /// Best effort: on failure the data simply goes at the `fsync`.
 #[cfg(target_os = "linux")]
-fn start_writeback(file: &File, offset: u64, bytes: &[u8]) {
+fn start_writeback(file: &File, bytes: Range<u64>) {
     use std::os::fd::AsRawFd;
-    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(bytes.len())) else {
+    let (Ok(offset), Ok(len)) = (
+        i64::try_from(bytes.start),
+        i64::try_from(bytes.end - bytes.start),
+    ) else {
         return;
     };
     // SAFETY: sync_file_range takes a descriptor and integers and touches no memory of ours;
@@ -249,4 +355,4 @@ fn start_writeback(file: &File, offset: u64, bytes: &[u8]) {
 
 /// Elsewhere the data goes to disk at the `fsync`.
 #[cfg(not(target_os = "linux"))]
-fn start_writeback(_file: &File, _offset: u64, _bytes: &[u8]) {}
+fn start_writeback(_file: &File, _bytes: Range<u64>) {}

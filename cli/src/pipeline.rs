@@ -1,5 +1,7 @@
 //! Rendering a file's segments: in order on one engine (sequential), or on every thread of
-//! the pool with one engine per thread, reset for every segment (split, `split.rs`).
+//! the pool with one engine per thread, reset for every segment (split, `split.rs`), or, for
+//! an uncompressed WAV file rendered to WAV with nothing measured, in long regions written at
+//! their places (`positional.rs`).
 
 use std::ops::Range;
 
@@ -10,7 +12,7 @@ use crate::error::FileError;
 use crate::loudness::Meter;
 use crate::output::OutputFile;
 use crate::segments::{Feeder, Segment, SegmentPlan, Spare};
-use crate::split;
+use crate::{positional, split};
 
 /// Where rendered segments go, in order.
 pub struct Sink<'a> {
@@ -97,6 +99,18 @@ pub fn run(
             feeder.recycle(sink.take(rendered)?);
         }
         return Ok(());
+    }
+    let input = feeder.random_access().cloned();
+    if let (Some(input), None, Some(encoder), Some(file)) =
+        (&input, &sink.meter, sink.encoder, sink.file.as_deref_mut())
+    {
+        if let Some(writer) = file.positional(input.frames())? {
+            let progress = feeder.progress();
+            positional::run(input, engine, plan, settings, encoder, &writer, progress)?;
+            writer.finish();
+            feeder.skip_to_end();
+            return Ok(());
+        }
     }
     split::run(feeder, engine, plan, settings, sink)
 }

@@ -1,6 +1,8 @@
 //! Split renders are byte-identical to one pass (docs/DESIGN.md#offline-rendering): the
 //! warm-up a fresh engine needs, measured, and whole files cut into segments at every FFT
-//! size, two rates, three channel layouts and both output containers.
+//! size, two rates, three channel layouts and both output containers. A split WAV render with
+//! nothing measured is positional (`positional.rs`: regions streamed in blocks, written in
+//! place); FLAC output and a measured input go through the in-order queue (`split.rs`).
 
 use std::path::Path;
 
@@ -94,11 +96,12 @@ fn render(
     format: OutputFormat,
     plan: impl Fn(&Engine) -> SegmentPlan,
 ) -> Vec<u8> {
-    render_measured(path, out, settings, format, plan, false)
+    render_measured(path, out, settings, format, plan, false).0
 }
 
 /// [`render`], measuring the input if `measure_input` (which makes a split render read the
-/// file in turn, under the feeder's lock, rather than each thread reading its segments).
+/// file in turn, under the feeder's lock, rather than each thread reading its segments), and
+/// the integer samples clipped.
 fn render_measured(
     path: &Path,
     out: &Path,
@@ -106,7 +109,7 @@ fn render_measured(
     format: OutputFormat,
     plan: impl Fn(&Engine) -> SegmentPlan,
     measure_input: bool,
-) -> Vec<u8> {
+) -> (Vec<u8>, u64) {
     let mut reader = AudioReader::open(path).unwrap();
     let (rate_hz, channels) = (reader.sample_rate_hz(), reader.num_channels());
     let engine = Engine::new(rate_hz as f32, channels, settings).unwrap();
@@ -126,8 +129,10 @@ fn render_measured(
         meter: None,
     };
     run(&mut feeder, engine, plan, settings, &mut sink).unwrap();
+    assert_eq!(feeder.total_frames(), Some(file.frames()));
+    let clipped = file.clipped_samples();
     file.commit(true).unwrap();
-    std::fs::read(out).unwrap()
+    (std::fs::read(out).unwrap(), clipped)
 }
 
 /// Writes planar `channels` as a float WAV through the CLI's own writer.
@@ -176,7 +181,7 @@ fn split_renders_are_byte_identical_to_one_pass_at_every_fft_size() {
             );
             assert!(sequential == reference, "sequential, {what}");
             for (warmup, in_turn) in [(fft_len, false), (3 * fft_len / 4, false), (fft_len, true)] {
-                let split = render_measured(
+                let (split, _) = render_measured(
                     &input_path,
                     &dir.path().join("split.wav"),
                     &settings,
@@ -186,7 +191,12 @@ fn split_renders_are_byte_identical_to_one_pass_at_every_fft_size() {
                 );
                 assert!(
                     split == reference,
-                    "split, warm-up {warmup}, read in turn {in_turn}, {what}"
+                    "split, warm-up {warmup}, {}, {what}",
+                    if in_turn {
+                        "in order, read in turn"
+                    } else {
+                        "positional"
+                    }
                 );
             }
             // Long segments that shrink to `segment` near the end (as `SegmentPlan::new`
@@ -237,4 +247,50 @@ fn split_flac_and_dithered_wav_are_byte_identical_to_sequential_ones() {
         });
         assert!(split == sequential, "{format:?}");
     }
+}
+
+#[test]
+fn a_positional_render_clips_and_dithers_exactly_as_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    // Twice full scale: a good share of the 16-bit samples clip.
+    let input: Vec<Vec<f32>> = white_noise(11, 2, 150_000)
+        .into_iter()
+        .map(|c| c.into_iter().map(|x| 2.0 * x).collect())
+        .collect();
+    let input_path = dir.path().join("loud.wav");
+    let float_wav = OutputFormat {
+        container: Container::Wav,
+        bits: BitsArg::Float32,
+    };
+    write_wav(&input_path, 48_000, &input, float_wav);
+    let int16_wav = OutputFormat {
+        container: Container::Wav,
+        bits: BitsArg::Int16,
+    };
+    let out = dir.path().join("out.wav");
+    let settings = settings(FftSize::N1024);
+    let sequential = render_measured(
+        &input_path,
+        &out,
+        &settings,
+        int16_wav,
+        |e| SegmentPlan::with_segment_frames(e, 8192, None),
+        false,
+    );
+    assert!(sequential.1 > 1000, "{} samples clipped", sequential.1);
+    // Regions of a half share per thread for two threads, down to 8192 frames, read and
+    // written in blocks of 4096 frames.
+    let positional = render_measured(
+        &input_path,
+        &out,
+        &settings,
+        int16_wav,
+        |e| SegmentPlan {
+            block_frames: 4096,
+            ..SegmentPlan::with_segment_frames(e, 8192, Some(768)).with_tail(e, 8192, 2)
+        },
+        false,
+    );
+    assert!(positional.0 == sequential.0, "the 16-bit files differ");
+    assert_eq!(positional.1, sequential.1, "samples clipped");
 }

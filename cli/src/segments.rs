@@ -37,6 +37,10 @@ const SEGMENT_FFT_LENGTHS: usize = 64;
 const SHARES_PER_THREAD: u64 = 2;
 /// Split mode: the shortest segment near the end of a file, in FFT lengths.
 const TAIL_SEGMENT_FFT_LENGTHS: usize = 8;
+/// Positional split mode (`positional.rs`): input frames read and rendered at a time, at
+/// least. 64 Ki stereo frames are 512 KiB of planes and as much encoded, which stay in a
+/// 2 MiB L2 cache together with the engine.
+const BLOCK_FRAMES: usize = 1 << 16;
 
 /// Whether a file may be rendered in independent segments whose output is byte-identical to
 /// one pass. True for the STFT engine, whose memory is the N + 3H samples behind a frame. An
@@ -58,6 +62,9 @@ pub struct SegmentPlan {
     pub tail_frames: usize,
     /// Split mode: the threads that share the file.
     pub threads: usize,
+    /// Positional split mode: input frames read, rendered and written at a time within a
+    /// region (a multiple of the hop).
+    pub block_frames: usize,
     /// The engine's latency N: output frame f is the engine's output frame f + N.
     pub latency: usize,
     /// Split mode: the input frames a fresh engine is fed before a segment's first output
@@ -75,16 +82,20 @@ impl SegmentPlan {
         let seconds = (SEGMENT_SECONDS * f64::from(engine.sample_rate_hz())).ceil() as usize;
         let frames = seconds.max(SEGMENT_FFT_LENGTHS * fft_len);
         let warmup = MIN_WARMUP_HOPS * engine.hop_len();
-        Self::with_segment_frames(engine, frames, split.then_some(warmup)).with_tail(
+        let plan = Self::with_segment_frames(engine, frames, split.then_some(warmup)).with_tail(
             engine,
             TAIL_SEGMENT_FFT_LENGTHS * fft_len,
             rayon::current_num_threads(),
-        )
+        );
+        Self {
+            block_frames: BLOCK_FRAMES.max(fft_len).div_ceil(engine.hop_len()) * engine.hop_len(),
+            ..plan
+        }
     }
 
     /// A plan with the given segment length and warm-up (both rounded up to whole hops and
-    /// FLAC blocks), all segments that long; for tests that cut short signals into many
-    /// segments.
+    /// FLAC blocks), all segments and positional blocks that long; for tests that cut short
+    /// signals into many segments.
     pub fn with_segment_frames(engine: &Engine, frames: usize, warmup: Option<usize>) -> Self {
         let hop = engine.hop_len();
         let segment_frames = Self::granules(engine, frames);
@@ -92,6 +103,7 @@ impl SegmentPlan {
             segment_frames,
             tail_frames: segment_frames,
             threads: 1,
+            block_frames: segment_frames,
             latency: engine.latency_samples() as usize,
             warmup: warmup.map(|w| w.max(MIN_WARMUP_HOPS * hop).div_ceil(hop) * hop),
         }
@@ -122,10 +134,19 @@ impl SegmentPlan {
         let (Some(_), Some(total)) = (self.warmup, total_frames) else {
             return self.segment_frames;
         };
+        self.region_len(start, total)
+            .min(self.segment_frames as u64) as usize
+    }
+
+    /// Output frames of the region that starts at output frame `start` of a file of `total`
+    /// frames in positional split mode, where a region is streamed in blocks and so needs no
+    /// cap: a 1/[`SHARES_PER_THREAD`] share of what is left per thread, not under
+    /// `tail_frames` (guided self-scheduling: few regions, each a restart of the engine, and
+    /// short ones last so that the threads finish together).
+    pub fn region_len(&self, start: u64, total: u64) -> u64 {
         let share = total.saturating_sub(start) / (self.threads as u64 * SHARES_PER_THREAD);
         let granule = self.tail_frames as u64;
-        let share = (share.div_ceil(granule) * granule).max(granule);
-        share.min(self.segment_frames as u64) as usize
+        (share.div_ceil(granule) * granule).max(granule)
     }
 }
 
@@ -244,6 +265,20 @@ impl<'a> Feeder<'a> {
     /// meter, uncompressed WAV): the threads read them with readers of their own.
     pub fn random_access(&self) -> Option<&PcmFrames> {
         self.random_access.as_ref()
+    }
+
+    /// The progress bar, advanced by the input frames read.
+    pub fn progress(&self) -> &'a ProgressBar {
+        self.progress
+    }
+
+    /// Counts a file read in any order ([`Feeder::random_access`]) as read to its end, once
+    /// something else has rendered it (`positional.rs`).
+    pub fn skip_to_end(&mut self) {
+        if let Some(frames) = &self.random_access {
+            self.total_frames = Some(frames.frames());
+            self.next_output_start = frames.frames();
+        }
     }
 
     /// Takes back the buffers of a written segment.

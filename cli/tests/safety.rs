@@ -98,10 +98,16 @@ fn truncated_data_chunk_is_an_error_even_at_a_frame_boundary() {
     // Cut the data after 1000 whole float frames; the header still declares 24000.
     let header_len = whole.len() - 4 * 24_000;
     std::fs::write(dir.path().join("cut.wav"), &whole[..header_len + 4 * 1000]).unwrap();
-    let output = run_in(dir.path(), &["render", "cut.wav", "-o", "out.wav"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(error_line(&stderr(&output), "cut.wav").contains("truncated"));
-    assert_eq!(list_dir(dir.path()), ["cut.wav", "good.wav"]);
+    // In one pass, and split over two threads (each reading its regions itself).
+    for jobs in ["1", "2"] {
+        let output = run_in(
+            dir.path(),
+            &["render", "cut.wav", "-o", "out.wav", "--jobs", jobs],
+        );
+        assert_eq!(output.status.code(), Some(1), "--jobs {jobs}");
+        assert!(error_line(&stderr(&output), "cut.wav").contains("truncated"));
+        assert_eq!(list_dir(dir.path()), ["cut.wav", "good.wav"]);
+    }
 }
 
 #[test]
