@@ -99,6 +99,26 @@ for ext in wav flac; do
     done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The reference case again, --jobs 1 and --jobs N in alternation (so that both see the same
+# drift of a shared machine), 3 × REPEATS runs each: medians, fastest runs and their ratio.
+python3 - "$bin" "$work" "$jobs_n" "$((3 * repeats))" <<'PY'
+import shutil, statistics, subprocess, sys, time
+bin_, work, jobs_n, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+walls = {"1": [], jobs_n: []}
+for _ in range(runs):
+    for jobs in walls:
+        shutil.rmtree(f"{work}/out", ignore_errors=True)
+        t0 = time.perf_counter()
+        subprocess.run([bin_, "render", f"{work}/in/ref120.wav", "-o", f"{work}/out", "--band",
+                        "9=+6", "-q", "--jobs", jobs], check=True)
+        walls[jobs].append(time.perf_counter() - t0)
+one, many = walls["1"], walls[jobs_n]
+print(f"120 s float WAV in alternation, {runs} runs each: --jobs 1 median "
+      f"{1e3 * statistics.median(one):.1f} ms (fastest {1e3 * min(one):.1f}), --jobs {jobs_n} "
+      f"median {1e3 * statistics.median(many):.1f} ms (fastest {1e3 * min(many):.1f}); "
+      f"--jobs {jobs_n} over --jobs 1: {statistics.median(one) / statistics.median(many):.2f}x "
+      f"on medians, {min(one) / min(many):.2f}x on the fastest runs")
+PY
 # The same bytes whatever the number of jobs.
 rm -rf "$work/cmp1" "$work/cmpn"; mkdir -p "$work/cmp1" "$work/cmpn"
 "$bin" render "$work/in/ref120.wav" -o "$work/cmp1" --band 9=+6 --jobs 1 -q
