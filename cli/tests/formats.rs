@@ -141,6 +141,23 @@ fn flac_input_renders_exactly() {
 }
 
 #[test]
+fn a_wav_streamed_to_a_pipe_renders_exactly_to_its_last_whole_frame() {
+    let dir = temp_dir();
+    let channels = stereo_16_bit(48_000, 2.0);
+    let path = dir.path().join("streamed.wav");
+    write_int16_wav(&path, 48_000, &channels);
+    // As ffmpeg writes to a pipe: RIFF and data lengths unknown (u32::MAX); and the stream
+    // cut in the middle of a frame.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let at = bytes.windows(4).position(|w| w == b"data").unwrap() + 4;
+    bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    bytes.push(0x55);
+    std::fs::write(&path, bytes).unwrap();
+    check_lossless_input(dir.path(), "streamed.wav", &channels, 1);
+}
+
+#[test]
 fn aiff_input_renders_exactly() {
     let dir = temp_dir();
     let channels = stereo_16_bit(48_000, 2.0);

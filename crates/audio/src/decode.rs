@@ -103,25 +103,25 @@ impl AudioReader {
             .ok_or(AudioFileError::NoAudio("unknown channel count"))?;
         // MPEG audio without an Xing/VBRI header only estimates its length from the bitrate.
         let exact_length = ![CODEC_ID_MP1, CODEC_ID_MP2, CODEC_ID_MP3].contains(&params.codec);
-        let declared_frames = track.num_frames.filter(|_| exact_length);
+        let mut declared_frames = track.num_frames.filter(|_| exact_length);
         let decoder = symphonia::default::get_codecs()
             .make_audio_decoder(params, &AudioDecoderOptions::default())
             .map_err(AudioFileError::from_symphonia)?;
         let track_id = track.id;
-        let direct = match (read_pcm_directly, PcmSample::of(params), declared_frames) {
-            (true, Some(sample), Some(declared))
-                if format.format_info().format == FORMAT_ID_WAVE =>
-            {
-                Some((sample, declared))
-            }
+        let direct = match (read_pcm_directly, PcmSample::of(params)) {
+            (true, Some(sample)) if format.format_info().format == FORMAT_ID_WAVE => Some(sample),
             _ => None,
         };
         let source = match direct {
-            Some((sample, declared)) => {
+            Some(sample) => {
                 // The demuxer stops at the start of the data chunk.
                 let data_start = format.into_inner().pos();
-                match PcmStream::open(path, data_start, sample, num_channels, declared) {
-                    Some(stream) => Source::Pcm(stream),
+                match PcmStream::open(path, data_start, sample, num_channels, declared_frames) {
+                    Some(stream) => {
+                        // A streamed file's length is the file's, from here on.
+                        declared_frames = Some(stream.frames().frames());
+                        Source::Pcm(stream)
+                    }
                     // A header this reader does not understand as symphonia does: decode.
                     None => return Self::open_with(path, false),
                 }

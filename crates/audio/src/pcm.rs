@@ -174,14 +174,16 @@ pub struct PcmStream {
 
 impl PcmStream {
     /// Opens `path` at `data_start` (where symphonia found the data chunk) if the chunk header
-    /// just before it is a data chunk of `declared_frames` whole frames; `None` if anything
-    /// disagrees (a chunk of unknown length included), so the caller decodes as usual.
+    /// just before it is a data chunk of `declared_frames` whole frames, or, with no declared
+    /// length, a data chunk of unknown length (`u32::MAX`: a WAV file streamed to a pipe, as
+    /// ffmpeg writes it), which then holds the whole frames up to the end of the file. `None`
+    /// if anything disagrees, so the caller decodes as usual.
     pub fn open(
         path: &Path,
         data_start: u64,
         sample: PcmSample,
         num_channels: usize,
-        declared_frames: u64,
+        declared_frames: Option<u64>,
     ) -> Option<Self> {
         let frame_bytes = sample.bytes() * num_channels;
         let mut file = File::open(path).ok()?;
@@ -193,10 +195,14 @@ impl PcmStream {
             return None;
         }
         let chunk_len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        let whole_frames = u64::from(chunk_len) / frame_bytes as u64;
-        if whole_frames != declared_frames {
-            return None;
-        }
+        let whole_frames = match declared_frames {
+            Some(declared) if u64::from(chunk_len) / frame_bytes as u64 == declared => declared,
+            None if chunk_len == u32::MAX => {
+                let file_len = file.metadata().ok()?.len();
+                file_len.checked_sub(data_start)? / frame_bytes as u64
+            }
+            _ => return None,
+        };
         let frames = PcmFrames {
             path: path.to_path_buf(),
             data_start,

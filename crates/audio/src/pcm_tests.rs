@@ -189,18 +189,37 @@ fn a_truncated_data_chunk_is_the_same_error_read_directly_or_decoded() {
 }
 
 #[test]
-fn a_data_chunk_of_unknown_length_is_left_to_symphonia() {
+fn a_data_chunk_of_unknown_length_holds_the_whole_frames_to_the_end_of_the_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let layout = Layout::plain(1, 2, 16);
-    // A streamed WAV (ffmpeg to a pipe): RIFF and data lengths unknown (u32::MAX).
-    let mut bytes = wav_bytes(layout, &noise_bytes(4 * 1_000, 4), false);
-    bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
-    let at = bytes.windows(4).position(|w| w == b"data").expect("data") + 4;
-    bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-    let path = dir.path().join("streamed.wav");
-    std::fs::write(&path, bytes).expect("write");
-    let reader = AudioReader::open(&path).expect("open");
-    assert!(!reader.reads_pcm_directly());
+    // A streamed WAV (ffmpeg to a pipe): RIFF and data lengths unknown (u32::MAX), the file
+    // ending in the middle of a frame.
+    for (layout, frames) in [
+        (Layout::plain(1, 2, 16), 1_000),
+        (Layout::plain(3, 2, 32), 70_001),
+    ] {
+        let frame_bytes = usize::from(layout.channels * layout.bits / 8);
+        let data = noise_bytes(frame_bytes * frames, 6);
+        let declared = dir.path().join("declared.wav");
+        std::fs::write(&declared, wav_bytes(layout, &data, false)).expect("write");
+        let mut bytes = wav_bytes(layout, &data, false);
+        bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        let at = bytes.windows(4).position(|w| w == b"data").expect("data") + 4;
+        bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        bytes.extend_from_slice(&[1, 2, 3]);
+        let streamed = dir.path().join("streamed.wav");
+        std::fs::write(&streamed, bytes).expect("write");
+        let reader = AudioReader::open(&streamed).expect("open");
+        assert!(reader.reads_pcm_directly());
+        assert_eq!(reader.expected_frames(), Some(frames as u64));
+        assert_eq!(
+            reader.random_access().map(|a| a.frames()),
+            Some(frames as u64)
+        );
+        let (streamed_bits, _) = read_all(&streamed, true).expect("streamed");
+        let (declared_bits, _) = read_all(&declared, false).expect("declared");
+        assert_eq!(streamed_bits[0].len(), frames);
+        assert!(streamed_bits == declared_bits, "{frames} frames");
+    }
 }
 
 #[test]
