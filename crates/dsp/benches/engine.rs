@@ -16,11 +16,9 @@ use std::time::Instant;
 use bark_eq_dsp::kernels;
 use bark_eq_dsp::window::HOP_DIVISOR;
 use bark_eq_dsp::{fill_gain_curve, BinLayout, CurveMode, Engine, EqSettings, FftSize, NUM_BANDS};
+use bark_eq_fft::{Complex32, Fft, Planner};
 use bark_eq_testkit::mono_white_noise;
 use criterion::{BatchSize, BenchmarkId, Criterion};
-use realfft::num_complex::Complex32;
-use realfft::RealFftPlanner;
-use rustfft::FftPlanner;
 
 /// Counts heap allocations so the harness can report what `activate` takes and prove that
 /// processing takes nothing.
@@ -109,8 +107,8 @@ fn process_automated(engine: &mut Engine, settings: &mut EqSettings, audio: &mut
 /// them: the forward reads its input without changing it, the inverse writes a separate
 /// output. Optionally with one curve pass in between, the least any FFT equalizer adds.
 struct ComplexFloor {
-    forward: std::sync::Arc<dyn rustfft::Fft<f32>>,
-    inverse: std::sync::Arc<dyn rustfft::Fft<f32>>,
+    forward: std::sync::Arc<dyn Fft<f32>>,
+    inverse: std::sync::Arc<dyn Fft<f32>>,
     input: Vec<Complex32>,
     spectrum: Vec<Complex32>,
     output: Vec<Complex32>,
@@ -121,8 +119,8 @@ struct ComplexFloor {
 
 impl ComplexFloor {
     fn new(n: usize) -> Self {
-        let mut planner = FftPlanner::<f32>::new();
-        let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
+        let mut planner = Planner::new();
+        let (forward, inverse) = (planner.complex_forward(n), planner.complex_inverse(n));
         let noise = mono_white_noise(3, n);
         let input: Vec<Complex32> = noise.iter().map(|&x| Complex32::new(x, -x)).collect();
         let scratch_len = forward
@@ -275,9 +273,9 @@ fn bench_floor(c: &mut Criterion, size: FftSize) {
     let n = size.base_size();
     let frames = (RATE_HZ * seconds) as usize / (n / HOP_DIVISOR);
     // Two real FFT pairs per frame (one per channel).
-    let mut planner = RealFftPlanner::<f32>::new();
-    let forward = planner.plan_fft_forward(n);
-    let inverse = planner.plan_fft_inverse(n);
+    let mut planner = Planner::new();
+    let forward = planner.real_forward(n);
+    let inverse = planner.real_inverse(n);
     // Zeros, so the unnormalised round trips stay finite (as below).
     let mut time = vec![0.0f32; n];
     let mut spectrum = vec![Complex32::default(); n / 2 + 1];

@@ -5,7 +5,7 @@
 //! [`PORTABLE_KERNELS_ENV`] set (so CI tests that path on x86_64 too, with the same build),
 //! run the baseline build only.
 
-use realfft::num_complex::Complex32;
+use bark_eq_fft::Complex32;
 
 use super::math::{db_to_gain, OVERLAP};
 

@@ -15,9 +15,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use realfft::num_complex::Complex32;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
-use rustfft::{Fft, FftPlanner};
+use bark_eq_fft::{Complex32, ComplexToReal, Fft, Planner, RealToComplex};
 
 use super::kernels;
 use super::math::OVERLAP;
@@ -174,8 +172,7 @@ pub struct SpectralFilter {
 impl SpectralFilter {
     /// Plans forward and inverse FFTs and windows for every size in `fft_sizes`.
     pub fn new(fft_sizes: &[usize]) -> Self {
-        let mut planner = RealFftPlanner::<f32>::new();
-        let mut complex_planner = FftPlanner::<f32>::new();
+        let mut planner = Planner::new();
         let plans: Vec<FftPlan> = fft_sizes
             .iter()
             .map(|&fft_size| {
@@ -183,10 +180,10 @@ impl SpectralFilter {
                 fill_periodic_hann(&mut window);
                 FftPlan {
                     fft_size,
-                    forward: planner.plan_fft_forward(fft_size),
-                    inverse: planner.plan_fft_inverse(fft_size),
-                    packed_forward: complex_planner.plan_fft_forward(fft_size),
-                    packed_inverse: complex_planner.plan_fft_inverse(fft_size),
+                    forward: planner.real_forward(fft_size),
+                    inverse: planner.real_inverse(fft_size),
+                    packed_forward: planner.complex_forward(fft_size),
+                    packed_inverse: planner.complex_inverse(fft_size),
                     window,
                 }
             })

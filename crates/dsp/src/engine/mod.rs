@@ -25,7 +25,7 @@ use super::settings::{EqSettings, FftSize, PhaseMode, StereoTarget};
 use super::solo::{BandPass, BandPassState};
 use super::stft::{SpectralFilter, StftLane, StreamPosition};
 use super::window::{wola_scale, HOP_DIVISOR};
-use realfft::num_complex::Complex32;
+use bark_eq_fft::Complex32;
 
 /// Band and output gains glide to a new value over about this long (at least one hop).
 pub const GAIN_RAMP_SECONDS: f32 = 0.02;

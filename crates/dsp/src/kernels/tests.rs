@@ -84,7 +84,7 @@ fn sanitizing_zeroes_non_finite_and_subnormal_samples_and_limits_the_rest() {
 #[test]
 fn hann_in_the_spectrum_equals_hann_in_time() {
     let len = 64;
-    let fft = rustfft::FftPlanner::<f32>::new().plan_fft_forward(len);
+    let fft = bark_eq_fft::Planner::new().complex_forward(len);
     let frame: Vec<Complex32> = ramp(len, 0.1, 0.6)
         .iter()
         .zip(ramp(len, -0.2, -0.3))
