@@ -237,3 +237,30 @@ fn one_long_file_renders_the_same_bytes_with_any_number_of_jobs() {
         );
     }
 }
+
+#[test]
+fn zero_latency_renders_one_long_file_in_one_pass_whatever_the_jobs() {
+    // An IIR filter's output depends on all input before it, so no segment could be restarted
+    // exactly: Zero latency renders are never split, and --jobs changes nothing.
+    let dir = temp_dir();
+    let frames = 12 * RATE_HZ as usize + 999;
+    let channels = vec![
+        scaled(mono_white_noise(5, frames), 0.5),
+        scaled(mono_white_noise(6, frames), 0.5),
+    ];
+    write_float_wav(&dir.path().join("long.wav"), RATE_HZ, &channels);
+    let mut renders = Vec::new();
+    for jobs in ["1", "2", "3"] {
+        let out = format!("zero-{jobs}.wav");
+        run_ok(
+            dir.path(),
+            &[
+                "render", "long.wav", "-o", &out, "--phase", "zero", "--band", "9=+6", "--jobs",
+                jobs,
+            ],
+        );
+        renders.push(std::fs::read(dir.path().join(&out)).unwrap());
+    }
+    assert!(renders[1] == renders[0], "--jobs 2 differs from --jobs 1");
+    assert!(renders[2] == renders[0], "--jobs 3 differs from --jobs 1");
+}
