@@ -295,7 +295,17 @@ fn ctrl_c_leaves_no_partial_output() {
     let out = dir.path().join("out");
     let child = Command::new(env!("CARGO_BIN_EXE_bark-eq"))
         .current_dir(dir.path())
-        .args(["render", "long.wav", "-o", "out", "--fft-size", "16384"])
+        // Split over two threads, each writing its regions in place (positional).
+        .args([
+            "render",
+            "long.wav",
+            "-o",
+            "out",
+            "--fft-size",
+            "16384",
+            "--jobs",
+            "2",
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
