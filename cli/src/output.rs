@@ -60,8 +60,8 @@ pub struct OutputFile {
     frame_bytes: u64,
     /// Bytes of audio data written after the header.
     data_bytes: u64,
-    /// Offset from which appended bytes have not been handed to the disk yet.
-    unsynced_from: u64,
+    /// Appended bytes not yet handed to the disk.
+    unsynced: Unsynced,
     /// Frames written.
     frames: u64,
     /// Integer samples clipped so far.
@@ -118,7 +118,7 @@ impl OutputFile {
             data_start: header_bytes.len() as u64,
             frame_bytes: (num_channels * format.bytes_per_sample()) as u64,
             data_bytes: 0,
-            unsynced_from: header_bytes.len() as u64,
+            unsynced: Unsynced::new(WRITEBACK_BYTES),
             frames: 0,
             clipped_samples: 0,
         })
@@ -130,12 +130,10 @@ impl OutputFile {
         self.file
             .write_all(&chunk.bytes)
             .map_err(|source| self.write_error(source))?;
+        let offset = self.data_start + self.data_bytes;
         self.data_bytes += chunk.bytes.len() as u64;
         let end = self.data_start + self.data_bytes;
-        if end - self.unsynced_from >= WRITEBACK_BYTES {
-            start_writeback(&self.file, self.unsynced_from..end);
-            self.unsynced_from = end;
-        }
+        self.unsynced.note(&self.file, offset..end);
         self.frames += chunk.frames as u64;
         self.clipped_samples += chunk.clipped_samples;
         if let (Header::Flac(info), Some(flac)) = (&mut self.header, &chunk.flac) {
@@ -245,9 +243,9 @@ pub struct PositionalWriter<'f> {
 }
 
 impl PositionalWriter<'_> {
-    /// Writes `chunk` at its first frame's place and returns the bytes of the file it
-    /// covers, for [`PositionalWriter::start_writeback`].
-    pub fn write(&self, chunk: &EncodedChunk) -> Result<Range<u64>, FileError> {
+    /// Writes `chunk` at its first frame's place and notes its bytes in `unsynced` (the
+    /// writing thread's run of bytes, which `chunk` continues).
+    pub fn write(&self, chunk: &EncodedChunk, unsynced: &mut Unsynced) -> Result<(), FileError> {
         let output = &*self.output;
         debug_assert!(chunk.first_frame + chunk.frames as u64 <= self.frames);
         let offset = output.data_start + chunk.first_frame * output.frame_bytes;
@@ -255,13 +253,13 @@ impl PositionalWriter<'_> {
             .map_err(|source| output.write_error(source))?;
         self.clipped_samples
             .fetch_add(chunk.clipped_samples, Ordering::Relaxed);
-        Ok(offset..offset + chunk.bytes.len() as u64)
+        unsynced.note(&output.file, offset..offset + chunk.bytes.len() as u64);
+        Ok(())
     }
 
-    /// Starts writing `bytes` of the file, written by [`PositionalWriter::write`], to disk
-    /// without waiting (a few MiB at a time: each submission has its cost).
-    pub fn start_writeback(&self, bytes: Range<u64>) {
-        start_writeback(&self.output.file, bytes);
+    /// Hands the bytes noted in `unsynced` to the disk.
+    pub fn flush(&self, unsynced: &mut Unsynced) {
+        unsynced.flush(&self.output.file);
     }
 
     /// Records that every frame has been written; the file can then be committed.
@@ -270,6 +268,44 @@ impl PositionalWriter<'_> {
         output.frames = self.frames;
         output.data_bytes = self.frames * output.frame_bytes;
         output.clipped_samples = self.clipped_samples.into_inner();
+    }
+}
+
+/// Written bytes not yet handed to the disk: a run of the file that grows as chunks are
+/// written one after the other, handed to the disk ([`start_writeback`]) once it holds a
+/// batch.
+pub struct Unsynced {
+    /// The run, if any.
+    run: Option<Range<u64>>,
+    /// Bytes handed over at a time, at least.
+    batch: u64,
+}
+
+impl Unsynced {
+    /// Nothing noted yet; runs go to the disk `batch` bytes at a time.
+    pub fn new(batch: u64) -> Self {
+        Self { run: None, batch }
+    }
+
+    /// Notes `written` (which follows the bytes noted so far) and hands the run to the disk
+    /// once it holds a batch.
+    fn note(&mut self, file: &File, written: Range<u64>) {
+        let run = match self.run.take() {
+            Some(run) => run.start..written.end,
+            None => written,
+        };
+        if run.end - run.start >= self.batch {
+            start_writeback(file, run);
+        } else {
+            self.run = Some(run);
+        }
+    }
+
+    /// Hands whatever is noted to the disk.
+    fn flush(&mut self, file: &File) {
+        if let Some(run) = self.run.take() {
+            start_writeback(file, run);
+        }
     }
 }
 

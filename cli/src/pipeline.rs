@@ -60,6 +60,43 @@ fn output_views<'s>(segment: &'s Segment, range: &Range<usize>) -> Vec<&'s [f32]
         .collect()
 }
 
+/// How the other threads of a split render make engines like the first one (for its FFT size
+/// only, [`Engine::for_one_fft_size`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EngineSpec {
+    /// Sample rate in Hz.
+    rate_hz: f32,
+    /// Channels.
+    num_channels: usize,
+    /// The EQ settings.
+    settings: EqSettings,
+}
+
+impl EngineSpec {
+    /// Engines like `engine`, with `settings`.
+    pub fn of(engine: &Engine, settings: &EqSettings) -> Self {
+        Self {
+            rate_hz: engine.sample_rate_hz(),
+            num_channels: engine.num_channels(),
+            settings: *settings,
+        }
+    }
+
+    /// Channels of the engines.
+    pub fn num_channels(&self) -> usize {
+        self.num_channels
+    }
+
+    /// A new engine.
+    pub fn build(&self) -> Result<Engine, FileError> {
+        Ok(Engine::for_one_fft_size(
+            self.rate_hz,
+            self.num_channels,
+            &self.settings,
+        )?)
+    }
+}
+
 /// Renders one segment on `engine` and encodes its output.
 pub fn render_segment(
     mut segment: Segment,

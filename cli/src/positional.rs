@@ -12,7 +12,6 @@
 //! region's first output frame to its last frame plus the latency, silence past the end of the
 //! file. The output is byte-identical to one pass (tests in `pipeline_tests.rs`).
 
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
@@ -23,7 +22,8 @@ use indicatif::ProgressBar;
 use crate::cancel;
 use crate::encode::ChunkEncoder;
 use crate::error::FileError;
-use crate::output::PositionalWriter;
+use crate::output::{PositionalWriter, Unsynced};
+use crate::pipeline::EngineSpec;
 use crate::segments::SegmentPlan;
 
 /// Written bytes of a region handed to the disk at a time (and whatever is left at the region's
@@ -52,8 +52,8 @@ struct Shared<'w, 'f, 'k> {
     encoder: &'k ChunkEncoder,
     /// How regions and blocks are cut.
     plan: SegmentPlan,
-    /// Sample rate, channels and settings of the other threads' engines.
-    engine_format: (f32, usize, EqSettings),
+    /// How the other threads make their engines.
+    engine_spec: EngineSpec,
     /// First output frame of the next region to take.
     next_start: Mutex<u64>,
     /// Set by the first error; the other threads stop at their next block.
@@ -94,7 +94,7 @@ pub fn run(
         writer,
         encoder,
         plan,
-        engine_format: (engine.sample_rate_hz(), engine.num_channels(), *settings),
+        engine_spec: EngineSpec::of(&engine, settings),
         next_start: Mutex::new(0),
         stopped: AtomicBool::new(false),
         error: Mutex::new(None),
@@ -143,15 +143,17 @@ impl Shared<'_, '_, '_> {
 
     /// A thread's engine (`engine`, or a new one) and buffers.
     fn worker(&self, engine: Option<Engine>) -> Result<Worker, FileError> {
-        let (rate_hz, num_channels, settings) = &self.engine_format;
         let engine = match engine {
             Some(engine) => engine,
-            None => Engine::for_one_fft_size(*rate_hz, *num_channels, settings)?,
+            None => self.engine_spec.build()?,
         };
         Ok(Worker {
             engine,
             reader: self.input.reader()?,
-            planes: vec![Vec::with_capacity(self.plan.block_frames); *num_channels],
+            planes: vec![
+                Vec::with_capacity(self.plan.block_frames);
+                self.engine_spec.num_channels()
+            ],
             bytes: Vec::new(),
         })
     }
@@ -167,8 +169,7 @@ impl Shared<'_, '_, '_> {
         let warmup = self.plan.warmup.unwrap_or(0) as u64;
         let latency = self.plan.latency as u64;
         engine.reset();
-        // Bytes written and not yet handed to the disk.
-        let mut unsynced: Option<Range<u64>> = None;
+        let mut unsynced = Unsynced::new(REGION_WRITEBACK_BYTES);
         // The engine's output frame at input frame i is output frame i − latency.
         let mut at = region.start.saturating_sub(warmup);
         let input_end = region.end + latency;
@@ -180,17 +181,8 @@ impl Shared<'_, '_, '_> {
                 return Ok(());
             }
             let frames = (input_end - at).min(self.plan.block_frames as u64) as usize;
-            for plane in planes.iter_mut() {
-                plane.clear();
-            }
-            reader.read(at, frames, planes)?;
-            let mut channels: Vec<&mut [f32]> = planes
-                .iter_mut()
-                .map(|plane| {
-                    plane.resize(frames, 0.0);
-                    plane.as_mut_slice()
-                })
-                .collect();
+            reader.read_padded(at, frames, planes)?;
+            let mut channels: Vec<&mut [f32]> = planes.iter_mut().map(Vec::as_mut_slice).collect();
             engine.process(&mut channels);
             // Output frames [first, last) of this block that belong to the region.
             let block_output = at.saturating_sub(latency);
@@ -201,24 +193,13 @@ impl Shared<'_, '_, '_> {
                 let to = (last + latency - at) as usize;
                 let views: Vec<&[f32]> = planes.iter().map(|p| &p[from..to]).collect();
                 let chunk = self.encoder.encode(&views, first, std::mem::take(bytes))?;
-                let written = self.writer.write(&chunk)?;
+                self.writer.write(&chunk, &mut unsynced)?;
                 *bytes = chunk.bytes;
-                let pending = match unsynced.take() {
-                    Some(pending) => pending.start..written.end,
-                    None => written,
-                };
-                if pending.end - pending.start >= REGION_WRITEBACK_BYTES {
-                    self.writer.start_writeback(pending);
-                } else {
-                    unsynced = Some(pending);
-                }
                 self.progress.inc(last - first);
             }
             at += frames as u64;
         }
-        if let Some(unsynced) = unsynced {
-            self.writer.start_writeback(unsynced);
-        }
+        self.writer.flush(&mut unsynced);
         Ok(())
     }
 

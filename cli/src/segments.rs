@@ -182,14 +182,7 @@ impl Segment {
     /// order, [`Feeder::random_access`]), silence past the end of the file.
     pub fn read_input(&mut self, reader: &mut PcmFrameReader) -> Result<(), FileError> {
         if let Some(frames) = self.unread_frames.take() {
-            for plane in &mut self.planes {
-                // One allocation (none for a recycled plane), not a doubling per read block.
-                plane.reserve(frames);
-            }
-            reader.read(self.input_start, frames, &mut self.planes)?;
-            for plane in &mut self.planes {
-                plane.resize(frames, 0.0);
-            }
+            reader.read_padded(self.input_start, frames, &mut self.planes)?;
         }
         Ok(())
     }

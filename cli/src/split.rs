@@ -17,7 +17,7 @@ use bark_eq_dsp::{Engine, EqSettings};
 
 use crate::encode::ChunkEncoder;
 use crate::error::FileError;
-use crate::pipeline::{render_segment, Rendered, Sink};
+use crate::pipeline::{render_segment, EngineSpec, Rendered, Sink};
 use crate::segments::{Feeder, Segment, SegmentPlan, Spare};
 
 /// Segments that may be taken beyond the oldest one not yet written, besides one per pool
@@ -62,8 +62,8 @@ struct Shared<'f, 'a, 's, 'k> {
     encoder: Option<&'k ChunkEncoder>,
     /// The plan's latency, for rendering.
     latency: usize,
-    /// Sample rate, channels and settings of the other threads' engines.
-    engine_format: (f32, usize, EqSettings),
+    /// How the other threads make their engines.
+    engine_spec: EngineSpec,
     /// Where the input is, if every thread reads its segments' input itself.
     random_access: Option<PcmFrames>,
     /// Segments that may be taken beyond the oldest one not yet written.
@@ -98,7 +98,7 @@ pub fn run(
         encoder: sink.encoder,
         sink: Mutex::new(sink),
         latency: plan.latency,
-        engine_format: (engine.sample_rate_hz(), engine.num_channels(), *settings),
+        engine_spec: EngineSpec::of(&engine, settings),
         random_access,
         max_ahead: threads as u64 + SEGMENTS_AHEAD,
     };
@@ -135,10 +135,7 @@ impl Shared<'_, '_, '_, '_> {
             }
             let engine = match &mut engine {
                 Some(engine) => engine,
-                None => {
-                    let (rate_hz, num_channels, settings) = &self.engine_format;
-                    engine.insert(Engine::for_one_fft_size(*rate_hz, *num_channels, settings)?)
-                }
+                None => engine.insert(self.engine_spec.build()?),
             };
             let rendered = render_segment(segment, engine, self.latency, self.encoder)?;
             self.hand_in(index, rendered)?;

@@ -140,18 +140,43 @@ impl PcmFrameReader {
         while left > 0 {
             let frames = left.min(block_frames);
             self.buffer.resize(frames * frame_bytes, 0);
-            self.file.read_exact(&mut self.buffer).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                    AudioFileError::TruncatedData
-                } else {
-                    AudioFileError::Read(e)
-                }
-            })?;
+            read_block(&mut self.file, &mut self.buffer)?;
             convert(self.frames.sample, &self.buffer, planes);
             left -= frames;
         }
         Ok(count)
     }
+
+    /// Replaces what `planes` (one per channel) hold with frames `start..start + count` of the
+    /// file, silence past its end: every plane ends up `count` long.
+    pub fn read_padded(
+        &mut self,
+        start: u64,
+        count: usize,
+        planes: &mut [Vec<f32>],
+    ) -> Result<(), AudioFileError> {
+        for plane in planes.iter_mut() {
+            plane.clear();
+            // One allocation at most, not a doubling per read block.
+            plane.reserve(count);
+        }
+        self.read(start, count, planes)?;
+        for plane in planes.iter_mut() {
+            plane.resize(count, 0.0);
+        }
+        Ok(())
+    }
+}
+
+/// Fills `buffer` from `file`; a file that ends first is [`AudioFileError::TruncatedData`].
+fn read_block(file: &mut File, buffer: &mut [u8]) -> Result<(), AudioFileError> {
+    file.read_exact(buffer).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            AudioFileError::TruncatedData
+        } else {
+            AudioFileError::Read(e)
+        }
+    })
 }
 
 /// The sample data of a WAV file, read block by block.
@@ -160,14 +185,8 @@ pub struct PcmStream {
     file: File,
     /// Where the frames are.
     frames: PcmFrames,
-    /// Sample format.
-    sample: PcmSample,
-    /// Bytes per frame (all channels).
-    frame_bytes: usize,
     /// Bytes of whole frames left in the data chunk.
     remaining_bytes: u64,
-    /// Bytes read per block: whole frames, about [`READ_BLOCK_BYTES`].
-    block_bytes: usize,
     /// The bytes of the current block.
     buffer: Vec<u8>,
 }
@@ -212,10 +231,7 @@ impl PcmStream {
         };
         Some(Self {
             file,
-            block_bytes: frames.block_bytes(),
             frames,
-            sample,
-            frame_bytes,
             remaining_bytes: whole_frames * frame_bytes as u64,
             buffer: Vec::new(),
         })
@@ -235,28 +251,16 @@ impl PcmStream {
         planes: &mut [Vec<f32>],
         max_frames: usize,
     ) -> Result<usize, AudioFileError> {
-        let max_bytes = max_frames.max(1).saturating_mul(self.frame_bytes);
+        let frame_bytes = self.frames.frame_bytes();
+        let max_bytes = max_frames.max(1).saturating_mul(frame_bytes);
         let wanted = self
             .remaining_bytes
-            .min(self.block_bytes.min(max_bytes) as u64) as usize;
+            .min(self.frames.block_bytes().min(max_bytes) as u64) as usize;
         self.buffer.resize(wanted, 0);
-        let mut filled = 0;
-        while filled < wanted {
-            match self.file.read(&mut self.buffer[filled..]) {
-                Ok(0) => break,
-                Ok(count) => filled += count,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(AudioFileError::Read(e)),
-            }
-        }
-        if filled < wanted {
-            return Err(AudioFileError::TruncatedData);
-        }
+        read_block(&mut self.file, &mut self.buffer)?;
         self.remaining_bytes -= wanted as u64;
-        let bytes = &self.buffer[..wanted];
-        let frames = wanted / self.frame_bytes;
-        convert(self.sample, bytes, planes);
-        Ok(frames)
+        convert(self.frames.sample, &self.buffer, planes);
+        Ok(wanted / frame_bytes)
     }
 }
 
