@@ -3,13 +3,18 @@
 use super::*;
 use bark_eq_dsp::{EqSettings, FftSize};
 
-#[test]
-fn split_segments_shrink_near_the_end_to_the_tail_length_and_cover_the_file() {
+/// A stereo 48 kHz engine at FFT 4096 (hop 1024).
+fn stereo_engine_at_fft_4096() -> Engine {
     let settings = EqSettings {
         fft_size: FftSize::N4096,
         ..EqSettings::default()
     };
-    let engine = Engine::new(48_000.0, 2, &settings).unwrap();
+    Engine::new(48_000.0, 2, &settings).unwrap()
+}
+
+#[test]
+fn split_segments_shrink_near_the_end_to_the_tail_length_and_cover_the_file() {
+    let engine = stereo_engine_at_fft_4096();
     let plan = SegmentPlan::with_segment_frames(&engine, 64 * 4096, Some(3 * 1024)).with_tail(
         &engine,
         16 * 4096,
@@ -37,11 +42,7 @@ fn split_segments_shrink_near_the_end_to_the_tail_length_and_cover_the_file() {
 
 #[test]
 fn positional_regions_halve_a_share_per_thread_down_to_the_tail_and_cover_the_file() {
-    let settings = EqSettings {
-        fft_size: FftSize::N4096,
-        ..EqSettings::default()
-    };
-    let engine = Engine::new(48_000.0, 2, &settings).unwrap();
+    let engine = stereo_engine_at_fft_4096();
     let plan = SegmentPlan::new(&engine, true).with_tail(&engine, 8 * 4096, 2);
     let total = 120 * 48_000;
     let (mut start, mut lengths) = (0u64, Vec::new());

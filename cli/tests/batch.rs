@@ -190,16 +190,21 @@ fn demo_writes_both_files_and_shows_the_change() {
     );
 }
 
+/// Writes `long.wav` in `dir`: `frames` of stereo float white noise at half scale, from seeds
+/// `seed` and `seed + 1`.
+fn write_long_noise(dir: &std::path::Path, frames: usize, seed: u64) {
+    let channels = vec![
+        scaled(mono_white_noise(seed, frames), 0.5),
+        scaled(mono_white_noise(seed + 1, frames), 0.5),
+    ];
+    write_float_wav(&dir.join("long.wav"), RATE_HZ, &channels);
+}
+
 #[test]
 fn one_long_file_renders_the_same_bytes_with_any_number_of_jobs() {
     let dir = temp_dir();
     // 20 s: five segments of at least 4 s, so two and three threads all get work.
-    let frames = 20 * RATE_HZ as usize + 999;
-    let channels = vec![
-        scaled(mono_white_noise(3, frames), 0.5),
-        scaled(mono_white_noise(4, frames), 0.5),
-    ];
-    write_float_wav(&dir.path().join("long.wav"), RATE_HZ, &channels);
+    write_long_noise(dir.path(), 20 * RATE_HZ as usize + 999, 3);
     let mut renders = Vec::new();
     for jobs in ["1", "2", "3"] {
         for fft in ["1024", "16384"] {
@@ -243,12 +248,7 @@ fn zero_latency_renders_one_long_file_in_one_pass_whatever_the_jobs() {
     // An IIR filter's output depends on all input before it, so no segment could be restarted
     // exactly: Zero latency renders are never split, and --jobs changes nothing.
     let dir = temp_dir();
-    let frames = 12 * RATE_HZ as usize + 999;
-    let channels = vec![
-        scaled(mono_white_noise(5, frames), 0.5),
-        scaled(mono_white_noise(6, frames), 0.5),
-    ];
-    write_float_wav(&dir.path().join("long.wav"), RATE_HZ, &channels);
+    write_long_noise(dir.path(), 12 * RATE_HZ as usize + 999, 5);
     let mut renders = Vec::new();
     for jobs in ["1", "2", "3"] {
         let out = format!("zero-{jobs}.wav");
